@@ -1,0 +1,98 @@
+/*
+ * config.h: the YAML configuration (funds, donors, currencies, ledger settings).
+ *
+ * Loading is strict and all-or-nothing: an unknown or duplicate key, a wrong type, a missing
+ * field, a YAML alias, anchor or tag, or a bad code fails with FL_ECONFIG and a message
+ * "FILE:LINE:COLUMN: ...", and nothing is returned. Schemas are in docs/CONFIG.md.
+ */
+#ifndef FUNDLEDGER_CONFIG_H
+#define FUNDLEDGER_CONFIG_H
+
+#include <stddef.h>
+#include "error.h"
+
+/* Codes of funds and donors: [A-Z0-9][A-Z0-9-]*, 2 to FL_CODE_MAX characters. */
+#define FL_CODE_MAX 32
+/* ISO 4217 alphabetic code length. */
+#define FL_CURRENCY_LEN 3
+
+typedef enum {
+	FL_DONOR_MEMBER_STATE = 1,
+	FL_DONOR_OBSERVER_STATE,
+	FL_DONOR_INTERGOVERNMENTAL,
+	FL_DONOR_FOUNDATION,
+	FL_DONOR_PRIVATE,
+	FL_DONOR_INDIVIDUAL
+} fl_donor_kind;
+
+/* UN regional groups; FL_GROUP_NONE for donors outside them (e.g. the Holy See). */
+typedef enum {
+	FL_GROUP_NONE = 0,
+	FL_GROUP_AFRICAN,
+	FL_GROUP_ASIA_PACIFIC,
+	FL_GROUP_EASTERN_EUROPEAN,
+	FL_GROUP_LATIN_AMERICAN_CARIBBEAN,
+	FL_GROUP_WEOG
+} fl_group;
+
+typedef struct {
+	char code[FL_CODE_MAX + 1];
+	char *name;            /* official name */
+	char **established_by; /* resolutions and decisions, in the order given */
+	size_t n_established_by;
+	char currency[FL_CURRENCY_LEN + 1]; /* currency of account */
+} fl_fund;
+
+typedef struct {
+	char code[FL_CODE_MAX + 1]; /* ISO 3166-1 alpha-3 for States */
+	char *name;                 /* UN short name for States */
+	fl_donor_kind kind;
+	fl_group group;
+} fl_donor;
+
+typedef struct {
+	char code[FL_CURRENCY_LEN + 1];
+	char *name;
+	unsigned minor_units; /* 0 to FL_MINOR_UNITS_MAX */
+} fl_currency;
+
+/*
+ * A loaded configuration. Arrays are sorted by code. Everything is owned by the fl_config and
+ * lives until fl_config_free.
+ */
+typedef struct {
+	char *path;        /* the main file, as given */
+	char *ledger;      /* default ledger path (relative to the working directory) */
+	char *origin;      /* ledger origin, used in checkpoints */
+	char *recorded_by; /* default name of the person recording, or NULL */
+	fl_fund *funds;
+	size_t n_funds;
+	fl_donor *donors;
+	size_t n_donors;
+	fl_currency *currencies;
+	size_t n_currencies;
+} fl_config;
+
+/*
+ * Loads the main configuration file at `path` and the files it names (paths relative to the
+ * main file's directory). On success *out owns a new fl_config. 0, FL_ECONFIG, FL_EIO or
+ * FL_ENOMEM.
+ */
+int fl_config_load(fl_config **out, const char *path) FL_WARN_UNUSED;
+
+/* Frees a configuration; accepts NULL. */
+void fl_config_free(fl_config *cfg);
+
+/* Look-ups by exact code; NULL when absent. The result is borrowed from cfg. */
+const fl_fund *fl_config_fund(const fl_config *cfg, const char *code);
+const fl_donor *fl_config_donor(const fl_config *cfg, const char *code);
+const fl_currency *fl_config_currency(const fl_config *cfg, const char *code);
+
+/* "member_state", ... and "African", ... ("" for FL_GROUP_NONE). */
+const char *fl_donor_kind_name(fl_donor_kind kind);
+const char *fl_group_name(fl_group group);
+
+/* 0 when s is a valid fund or donor code, else FL_EINVALID. */
+int fl_code_check(const char *s, size_t len) FL_WARN_UNUSED;
+
+#endif

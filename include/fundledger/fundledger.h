@@ -1,0 +1,18 @@
+/*
+ * fundledger.h: the whole public API of libfundledger.
+ */
+#ifndef FUNDLEDGER_H
+#define FUNDLEDGER_H
+
+#include "buf.h"
+#include "config.h"
+#include "crypto.h"
+#include "date.h"
+#include "entry.h"
+#include "error.h"
+#include "import.h"
+#include "ledger.h"
+#include "money.h"
+#include "verify.h"
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * ledger.h: the ledger use case. Opening a ledger, appending entries in all-or-nothing
+ * batches, and reading entries back.
+ *
+ * Appending fills in what the ledger owns: the sequence number, the previous entry's hash,
+ * the recorded-at time and recorder, the derived idempotency key when the client gave none, and
+ * for contributions the USD equivalent at the UN operational rate in force on the value date.
+ * It checks every reference (donor, fund and currency against the configuration; pledges,
+ * rates and reversal targets against the ledger) before anything is written.
+ */
+#ifndef FUNDLEDGER_LEDGER_H
+#define FUNDLEDGER_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "config.h"
+#include "crypto.h"
+#include "entry.h"
+#include "error.h"
+
+typedef struct fl_ledger fl_ledger;
+
+/* Open flags. */
+#define FL_OPEN_READONLY 1u
+
+/* Origins: printable ASCII without spaces, 1 to FL_ORIGIN_MAX bytes. */
+#define FL_ORIGIN_MAX 255
+
+/*
+ * Creates a new, empty ledger at path for `origin`. FL_EEXISTS when a file is already there.
+ * `created_at` is a UTC timestamp.
+ */
+int fl_ledger_init(const char *path, const char *origin, const char *created_at) FL_WARN_UNUSED;
+
+/*
+ * Opens a ledger. cfg is borrowed and must outlive the ledger; it may be NULL for read-only
+ * use that needs no look-ups (verify). 0, FL_ENOTFOUND (no such file), FL_EIO, FL_ECORRUPT.
+ */
+int fl_ledger_open(fl_ledger **out, const char *path, const fl_config *cfg,
+		   unsigned flags) FL_WARN_UNUSED;
+void fl_ledger_free(fl_ledger *l);
+
+/* The origin recorded at init; borrowed from l. */
+const char *fl_ledger_origin(const fl_ledger *l);
+
+/* The configuration given at open (may be NULL); borrowed. */
+const fl_config *fl_ledger_config(const fl_ledger *l);
+
+/* Number of entries and the last entry's hash (zeros when empty). */
+int fl_ledger_head(fl_ledger *l, uint64_t *count, unsigned char hash[FL_HASH_LEN]) FL_WARN_UNUSED;
+
+/*
+ * Starts a batch (an exclusive write transaction). Every entry appended before
+ * fl_ledger_commit is written together or not at all. recorded_by and recorded_at (a UTC
+ * timestamp) are stamped on each entry. FL_EBUSY when another writer holds the ledger past
+ * the busy timeout.
+ */
+int fl_ledger_begin(fl_ledger *l, const char *recorded_by, const char *recorded_at) FL_WARN_UNUSED;
+
+/* Outcome of fl_ledger_append. */
+typedef enum {
+	FL_APPENDED = 1, /* a new entry was added */
+	FL_REPLAYED = 2  /* the idempotency key was recorded with the same content: nothing added */
+} fl_append_status;
+
+/*
+ * Appends e inside the open batch. The caller fills the content fields (and e->idem, or leaves
+ * it empty for a derived key); on return e is the entry as recorded (or, on replay, as it was
+ * recorded before). Returns 0, or a negative code with nothing added by this call:
+ * FL_EEXISTS (key recorded with other content, or a rate already set for that currency and
+ * date), FL_ENOTFOUND (unknown donor, fund, currency, pledge, target or missing rate),
+ * FL_EINVALID (a bad value or a reference that does not fit).
+ */
+int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status) FL_WARN_UNUSED;
+
+/* Commits the batch (durably: synchronous=FULL). On failure the batch is rolled back. */
+int fl_ledger_commit(fl_ledger *l) FL_WARN_UNUSED;
+
+/* Abandons the batch; nothing of it is written. Safe when no batch is open. */
+void fl_ledger_rollback(fl_ledger *l);
+
+/* One entry in its own batch: begin, append, commit. */
+int fl_ledger_record(fl_ledger *l, fl_entry *e, const char *recorded_by, const char *recorded_at,
+		     fl_append_status *status) FL_WARN_UNUSED;
+
+/*
+ * What is left to write off on a pledge: its amount less unreversed write-offs and less
+ * unreversed contributions in the pledge's own currency that name it (never below 0).
+ */
+int fl_ledger_remaining(fl_ledger *l, uint64_t pledge, int64_t *out) FL_WARN_UNUSED;
+
+/* The seq of the entry recorded under an idempotency key; FL_ENOTFOUND. */
+int fl_ledger_find(fl_ledger *l, const char *idem, uint64_t *seq) FL_WARN_UNUSED;
+
+/*
+ * Reads entry seq, decoded from its stored canonical bytes; hash and canon may be NULL.
+ * FL_ENOTFOUND, FL_ECORRUPT.
+ */
+int fl_ledger_get(fl_ledger *l, uint64_t seq, fl_entry *out, unsigned char hash[FL_HASH_LEN],
+		  fl_buf *canon) FL_WARN_UNUSED;
+
+/* The seq of the reversal that cancels entry seq, or 0 in *by. */
+int fl_ledger_reversed_by(fl_ledger *l, uint64_t seq, uint64_t *by) FL_WARN_UNUSED;
+
+/* Which entries a scan visits. NULL or zero members mean "any". */
+typedef struct {
+	const char *fund;
+	const char *donor;
+	fl_kind kind;      /* 0 for any */
+	const char *from;  /* entry date on or after (entries without a date are left out) */
+	const char *to;    /* entry date on or before */
+	int live;          /* leave out reversals and the entries they reverse */
+} fl_filter;
+
+/* Called for each entry; return 0 to go on, or a negative code to stop with it. */
+typedef int (*fl_scan_fn)(void *ctx, const fl_entry *e, const unsigned char hash[FL_HASH_LEN]);
+
+/* Visits entries in sequence order, decoded from their canonical bytes. */
+int fl_ledger_scan(fl_ledger *l, const fl_filter *filter, fl_scan_fn fn, void *ctx) FL_WARN_UNUSED;
+
+#endif

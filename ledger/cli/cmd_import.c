@@ -1,0 +1,22 @@
+/*
+ * cmd_import.c: fundledger import FILE.csv. One batch: all rows or none.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cmd_import(cli_ctx *ctx, int argc, char **argv)
+{
+	fl_import_stats st;
+	int err;
+	if (argc != 2 || argv[1][0] == '-')
+		return cli_usage_error("import takes one CSV file");
+	if ((err = fl_import_csv(&st, ctx->ledger, argv[1], ctx->user, ctx->now)) < 0)
+		return cli_fail(err);
+	printf("%s: %" PRIu64 " rows, %" PRIu64 " new entries", argv[1], st.rows, st.appended);
+	if (st.appended)
+		printf(" (%" PRIu64 "-%" PRIu64 ")", st.first, st.last);
+	printf(", %" PRIu64 " already recorded\n", st.replayed);
+	return cli_finish_stdout();
+}

@@ -1,0 +1,10 @@
+/*
+ * cmd_writeoff.c: fundledger writeoff. Options and flow are shared with the other single-entry
+ * commands in record.c.
+ */
+#include "record.h"
+
+int cmd_writeoff(cli_ctx *ctx, int argc, char **argv)
+{
+	return cli_record(ctx, argc, argv, FL_KIND_WRITEOFF);
+}

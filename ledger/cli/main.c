@@ -1,0 +1,188 @@
+/*
+ * main.c: global options, configuration and ledger resolution, and the command table.
+ *
+ * fundledger [-c CONFIG] [-d LEDGER] [-u USER] <command> [options]
+ *
+ * The configuration is the first of: -c, $FUNDLEDGER_CONFIG, ./fundledger.yaml, and the
+ * installed default. The ledger is -d, else $FUNDLEDGER_LEDGER, else the configuration's
+ * `ledger`. The recorder is -u, else $FUNDLEDGER_USER, else the configuration's
+ * `recorded_by`, else the login name. $FUNDLEDGER_NOW (a UTC timestamp) fixes the clock,
+ * for reproducible examples and tests.
+ */
+#include <getopt.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#ifndef FL_VERSION
+#define FL_VERSION "0"
+#endif
+#ifndef FL_CONFIG_DIR
+#define FL_CONFIG_DIR "/usr/local/share/fundledger"
+#endif
+
+const cli_command cli_commands[] = {
+	{"init", cmd_init, CMD_NO_LEDGER, "treasurer", "[--origin ORIGIN]",
+	 "Create a new, empty ledger."},
+	{"pledge", cmd_pledge, CMD_WRITE, "treasurer",
+	 "--donor D --fund F --currency C --amount A --years Y [--date D] [--due D] "
+	 "[--earmark T] [--donor-ref T] [--announcement T] [--ref KEY]",
+	 "Record a pledge: a donor's announcement of a contribution to a fund."},
+	{"contribute", cmd_contribute, CMD_WRITE, "treasurer",
+	 "--donor D --fund F --currency C --amount A --bank-ref T [--date VALUE_DATE] "
+	 "[--pledge SEQ|REF] [--ref KEY]",
+	 "Record a contribution received, converted to USD at the UN rate of its value date."},
+	{"rate", cmd_rate, CMD_WRITE, "treasurer", "--currency C --rate R --date EFFECTIVE [--ref KEY]",
+	 "Record a UN operational rate of exchange (units of the currency per 1 USD)."},
+	{"reverse", cmd_reverse, CMD_WRITE, "treasurer", "SEQ|REF --reason TEXT [--ref KEY]",
+	 "Cancel an earlier entry. A correction is a reversal plus a new entry."},
+	{"writeoff", cmd_writeoff, CMD_WRITE, "treasurer",
+	 "PLEDGE (--amount A | --all) --reason TEXT [--date D] [--ref KEY]",
+	 "Write off all or part of what is left on a pledge."},
+	{"import", cmd_import, CMD_WRITE, "treasurer", "FILE.csv",
+	 "Import pledges, contributions and rates from CSV, all or nothing (docs/CSV.md)."},
+	{"log", cmd_log, CMD_READONLY, "everyone",
+	 "[--fund F] [--donor D] [--kind K] [--from D] [--to D] [--format text|csv|json]",
+	 "List entries, oldest first."},
+	{"show", cmd_show, CMD_READONLY, "everyone", "SEQ|REF [--format text|json|hex]",
+	 "Show one entry in full, or its canonical bytes in hex."},
+	{"totals", cmd_totals, CMD_READONLY, "everyone",
+	 "[--fund F] [--from D] [--to D] [--format text|csv|json]",
+	 "Pledged, received and written off, per fund and currency, with USD received."},
+	{"verify", cmd_verify, CMD_READONLY, "auditor", "",
+	 "Recompute every hash and chain link; exit 1 naming the first bad entry."},
+	{"help", cmd_help, CMD_NO_LEDGER, "everyone", "[COMMAND]", "Show help."},
+	{NULL, NULL, 0, NULL, NULL, NULL},
+};
+
+const cli_command *cli_find(const char *name)
+{
+	for (const cli_command *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: fundledger [-c CONFIG] [-d LEDGER] [-u USER] <command> [options]\n"
+		   "       fundledger help [COMMAND] | --version\n");
+}
+
+static const char *resolve_config(const char *opt)
+{
+	static char installed[4096];
+	const char *env = getenv("FUNDLEDGER_CONFIG");
+	if (opt)
+		return opt;
+	if (env && *env)
+		return env;
+	if (access("fundledger.yaml", F_OK) == 0)
+		return "fundledger.yaml";
+	snprintf(installed, sizeof(installed), "%s/fundledger.yaml", FL_CONFIG_DIR);
+	return installed;
+}
+
+static const char *resolve_user(const char *opt, const fl_config *cfg)
+{
+	const char *env = getenv("FUNDLEDGER_USER");
+	struct passwd *pw;
+	if (opt)
+		return opt;
+	if (env && *env)
+		return env;
+	if (cfg->recorded_by)
+		return cfg->recorded_by;
+	pw = getpwuid(getuid());
+	return pw && pw->pw_name ? pw->pw_name : "unknown";
+}
+
+static int set_clock(cli_ctx *ctx)
+{
+	const char *env = getenv("FUNDLEDGER_NOW");
+	if (env && *env) {
+		if (fl_time_check(env, strlen(env)) < 0)
+			return cli_usage_error("FUNDLEDGER_NOW '%.30s' is not a UTC time "
+					       "YYYY-MM-DDTHH:MM:SSZ",
+					       env);
+		memcpy(ctx->now, env, FL_TIME_LEN + 1);
+	} else if (fl_time_format(ctx->now, (int64_t)time(NULL)) < 0) {
+		return cli_fail(fl_error_code());
+	}
+	memcpy(ctx->today, ctx->now, FL_DATE_LEN);
+	ctx->today[FL_DATE_LEN] = 0;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'}, {"ledger", required_argument, NULL, 'd'},
+		{"user", required_argument, NULL, 'u'},   {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0}};
+	const char *config_opt = NULL, *ledger_opt = NULL, *user_opt = NULL, *env;
+	const cli_command *cmd;
+	cli_ctx ctx;
+	int c, rc, err, first;
+
+	memset(&ctx, 0, sizeof(ctx));
+	while ((c = getopt_long(argc, argv, "+c:d:u:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config_opt = optarg; break;
+		case 'd': ledger_opt = optarg; break;
+		case 'u': user_opt = optarg; break;
+		case 'h':
+			usage(stdout);
+			return cmd_help(&ctx, 1, argv) ? EXIT_RUNTIME : cli_finish_stdout();
+		case 'V':
+			printf("fundledger %s (entry format v%d)\n", FL_VERSION, FL_FORMAT_VERSION);
+			return cli_finish_stdout();
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!(cmd = cli_find(argv[optind]))) {
+		cli_usage_error("unknown command '%.40s'; see 'fundledger help'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (cmd->fn == cmd_help)
+		return cmd_help(&ctx, argc - optind, argv + optind);
+	/* "COMMAND --help" needs neither configuration nor ledger. */
+	for (int i = optind + 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			cli_print_usage(stdout, cmd);
+			return cli_finish_stdout();
+		}
+	}
+	if ((rc = set_clock(&ctx)) != 0)
+		return rc;
+	ctx.config_path = resolve_config(config_opt);
+	if ((err = fl_config_load(&ctx.cfg, ctx.config_path)) < 0)
+		return cli_fail(err);
+	env = getenv("FUNDLEDGER_LEDGER");
+	ctx.ledger_path = ledger_opt ? ledger_opt : env && *env ? env : ctx.cfg->ledger;
+	ctx.user = resolve_user(user_opt, ctx.cfg);
+	if (!(cmd->flags & CMD_NO_LEDGER)) {
+		unsigned flags = (cmd->flags & CMD_WRITE) ? 0 : FL_OPEN_READONLY;
+		if ((err = fl_ledger_open(&ctx.ledger, ctx.ledger_path, ctx.cfg, flags)) < 0) {
+			rc = cli_fail(err);
+			goto done;
+		}
+	}
+	first = optind;
+	optind = 0; /* glibc: re-initialise getopt; each command parses from its own argv[1] */
+	rc = cmd->fn(&ctx, argc - first, argv + first);
+done:
+	fl_ledger_free(ctx.ledger);
+	fl_config_free(ctx.cfg);
+	return rc;
+}

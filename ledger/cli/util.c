@@ -1,0 +1,459 @@
+/*
+ * util.c: helpers shared by the commands: error reporting and exit codes, option value
+ * parsers, and the text, CSV and JSON writers for entries. The field names of the CSV and
+ * JSON forms are stable and documented in docs/FORMAT.md ("Machine-readable output").
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_exit_code(int code)
+{
+	switch (code) {
+	case FL_OK: return EXIT_OK;
+	case FL_EVERIFY: return EXIT_CHECK;
+	case FL_EINVALID:
+	case FL_ENOTFOUND:
+	case FL_EEXISTS:
+	case FL_ERANGE: return EXIT_USAGE;
+	default: return EXIT_RUNTIME;
+	}
+}
+
+int cli_fail(int code)
+{
+	fprintf(stderr, "fundledger: %s\n", fl_error_last());
+	return cli_exit_code(code);
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("fundledger: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+void cli_print_usage(FILE *f, const cli_command *c)
+{
+	fprintf(f, "usage: fundledger [-c CONFIG] [-d LEDGER] [-u USER] %s %s\n\n%s\n", c->name,
+		c->usage, c->summary);
+}
+
+int cli_finish_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "fundledger: error writing output: %s\n", strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+int cli_amount(const cli_ctx *ctx, int64_t *out, const char *s, const char *currency)
+{
+	const fl_currency *c = fl_config_currency(ctx->cfg, currency);
+	int err;
+	if (!c)
+		return fl_error_set(FL_ENOTFOUND, "unknown currency '%.8s'", currency);
+	if ((err = fl_money_parse(out, s, strlen(s), c->minor_units)) < 0)
+		return err;
+	if (*out == 0)
+		return fl_error_set(FL_EINVALID, "amount must be more than zero");
+	return 0;
+}
+
+int cli_text(char *dst, size_t cap, const char *s, const char *what)
+{
+	size_t n = strlen(s);
+	if (fl_text_check(s, n, cap - 1) < 0)
+		return fl_error_prefix("%s: ", what);
+	memcpy(dst, s, n + 1);
+	return 0;
+}
+
+int cli_date(char *dst, const char *s, const char *what)
+{
+	if (fl_date_check(s, strlen(s)) < 0)
+		return fl_error_set(FL_EINVALID, "%s '%.40s' is not a real date (YYYY-MM-DD)", what, s);
+	memcpy(dst, s, FL_DATE_LEN + 1);
+	return 0;
+}
+
+int cli_seq(cli_ctx *ctx, uint64_t *out, const char *s, const char *what)
+{
+	uint64_t v = 0;
+	size_t i;
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return fl_error_set(FL_EINVALID, "%s '%.40s' is too large", what, s);
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (i > 0 && s[i] == 0) {
+		if (v == 0)
+			return fl_error_set(FL_EINVALID, "%s: entries are numbered from 1", what);
+		*out = v;
+		return 0;
+	}
+	if (!ctx->ledger)
+		return fl_error_set(FL_EINVALID, "%s '%.40s' is not a sequence number", what, s);
+	if (fl_ledger_find(ctx->ledger, s, out) < 0)
+		return fl_error_prefix("%s: ", what);
+	return 0;
+}
+
+int cli_format_parse(cli_format *out, const char *s, int allow_hex)
+{
+	if (strcmp(s, "text") == 0)
+		*out = FMT_TEXT;
+	else if (strcmp(s, "csv") == 0)
+		*out = FMT_CSV;
+	else if (strcmp(s, "json") == 0)
+		*out = FMT_JSON;
+	else if (allow_hex && strcmp(s, "hex") == 0)
+		*out = FMT_HEX;
+	else
+		return fl_error_set(FL_EINVALID, "unknown format '%.20s' (text, csv, json%s)", s,
+				    allow_hex ? ", hex" : "");
+	return 0;
+}
+
+void cli_money(const cli_ctx *ctx, char *out, size_t n, int64_t amount, const char *currency,
+	       int grouping)
+{
+	const fl_currency *c = fl_config_currency(ctx->cfg, currency);
+	/* A currency dropped from the configuration still prints, in minor units. */
+	if (fl_money_format(out, n, amount, c ? c->minor_units : 0, grouping) < 0)
+		snprintf(out, n, "%" PRId64, amount);
+}
+
+static void years_str(char *out, size_t n, const fl_entry *e)
+{
+	size_t at = 0;
+	out[0] = 0;
+	for (size_t i = 0; i < e->n_years && at + 6 < n; i++)
+		at += (size_t)snprintf(out + at, n - at, "%s%u", i ? ";" : "", e->years[i]);
+}
+
+static void rate_str(char *out, size_t n, uint64_t rate)
+{
+	if (fl_rate_format(out, n, rate) < 0)
+		snprintf(out, n, "%" PRIu64 "e-6", rate);
+}
+
+void cli_csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+void cli_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+void cli_entry_text_header(FILE *f)
+{
+	fprintf(f, "%6s  %-10s  %-12s  %-4s  %-14s  %-3s  %18s  %15s  %s\n", "SEQ", "DATE", "KIND",
+		"FUND", "DONOR", "CCY", "AMOUNT", "USD", "DETAIL");
+}
+
+void cli_entry_text(const cli_ctx *ctx, FILE *f, const fl_entry *e, uint64_t reversed_by)
+{
+	char amt[FL_MONEY_STR_MAX] = "", usd[FL_MONEY_STR_MAX] = "", detail[FL_TEXT_MAX + 64] = "";
+	char r[FL_MONEY_STR_MAX];
+
+	if (e->kind != FL_KIND_RATE && e->kind != FL_KIND_REVERSAL)
+		cli_money(ctx, amt, sizeof(amt), e->amount, e->currency, 1);
+	switch (e->kind) {
+	case FL_KIND_PLEDGE: {
+		char y[FL_YEARS_MAX * 5 + 1];
+		years_str(y, sizeof(y), e);
+		snprintf(detail, sizeof(detail), "for %s%s%s", y, e->due[0] ? ", due " : "", e->due);
+		break;
+	}
+	case FL_KIND_CONTRIBUTION:
+		cli_money(ctx, usd, sizeof(usd), e->usd, "USD", 1);
+		if (e->pledge)
+			snprintf(detail, sizeof(detail), "bank %.200s, pays pledge %" PRIu64, e->bank_ref,
+				 e->pledge);
+		else
+			snprintf(detail, sizeof(detail), "bank %.200s", e->bank_ref);
+		break;
+	case FL_KIND_RATE:
+		rate_str(r, sizeof(r), e->rate);
+		snprintf(amt, sizeof(amt), "%s", r);
+		snprintf(detail, sizeof(detail), "%s per USD from %s", r, e->date);
+		break;
+	case FL_KIND_REVERSAL:
+		snprintf(detail, sizeof(detail), "reverses %" PRIu64 ": %.200s", e->target, e->reason);
+		break;
+	case FL_KIND_WRITEOFF:
+		snprintf(detail, sizeof(detail), "writes off pledge %" PRIu64 ": %.200s", e->pledge,
+			 e->reason);
+		break;
+	}
+	fprintf(f, "%6" PRIu64 "  %-10s  %-12s  %-4s  %-14s  %-3s  %18s  %15s  %s", e->seq,
+		e->date[0] ? e->date : e->recorded_at, fl_kind_name(e->kind), e->fund, e->donor,
+		e->currency, amt, usd, detail);
+	if (reversed_by)
+		fprintf(f, " [reversed by %" PRIu64 "]", reversed_by);
+	fputc('\n', f);
+}
+
+static const char CSV_HEADER[] =
+	"seq,kind,date,fund,donor,currency,amount,usd,rate,rate_seq,pledge,target,years,due,"
+	"bank_ref,donor_ref,announcement,earmark,reason,ref,recorded_at,recorded_by,hash,"
+	"reversed_by";
+
+void cli_entry_csv_header(FILE *f)
+{
+	fprintf(f, "%s\n", CSV_HEADER);
+}
+
+/* Plain (ungrouped) decimal strings for the machine formats. */
+static void machine_values(const cli_ctx *ctx, const fl_entry *e, char *amt, char *usd, char *rate,
+			   char *years)
+{
+	amt[0] = usd[0] = rate[0] = 0;
+	if (e->kind != FL_KIND_RATE && e->kind != FL_KIND_REVERSAL)
+		cli_money(ctx, amt, FL_MONEY_STR_MAX, e->amount, e->currency, 0);
+	if (e->kind == FL_KIND_CONTRIBUTION) {
+		cli_money(ctx, usd, FL_MONEY_STR_MAX, e->usd, "USD", 0);
+		rate_str(rate, FL_MONEY_STR_MAX, e->rate_used);
+	}
+	if (e->kind == FL_KIND_RATE)
+		rate_str(rate, FL_MONEY_STR_MAX, e->rate);
+	years_str(years, FL_YEARS_MAX * 5 + 1, e);
+}
+
+static void u64_or_empty(char *out, uint64_t v)
+{
+	if (v)
+		snprintf(out, 24, "%" PRIu64, v);
+	else
+		out[0] = 0;
+}
+
+void cli_entry_csv(const cli_ctx *ctx, FILE *f, const fl_entry *e,
+		   const unsigned char hash[FL_HASH_LEN], uint64_t reversed_by)
+{
+	char amt[FL_MONEY_STR_MAX], usd[FL_MONEY_STR_MAX], rate[FL_MONEY_STR_MAX];
+	char years[FL_YEARS_MAX * 5 + 1], hex[FL_HASH_HEX_LEN + 1];
+	char rs[24], pl[24], tg[24], rb[24];
+	const char *cols[24];
+	size_t n = 0;
+
+	machine_values(ctx, e, amt, usd, rate, years);
+	fl_hex_encode(hex, hash, FL_HASH_LEN);
+	u64_or_empty(rs, e->rate_seq);
+	u64_or_empty(pl, e->pledge);
+	u64_or_empty(tg, e->target);
+	u64_or_empty(rb, reversed_by);
+	fprintf(f, "%" PRIu64, e->seq);
+	cols[n++] = fl_kind_name(e->kind);
+	cols[n++] = e->date;
+	cols[n++] = e->fund;
+	cols[n++] = e->donor;
+	cols[n++] = e->currency;
+	cols[n++] = amt;
+	cols[n++] = usd;
+	cols[n++] = rate;
+	cols[n++] = rs;
+	cols[n++] = pl;
+	cols[n++] = tg;
+	cols[n++] = years;
+	cols[n++] = e->due;
+	cols[n++] = e->bank_ref;
+	cols[n++] = e->donor_ref;
+	cols[n++] = e->announcement;
+	cols[n++] = e->earmark;
+	cols[n++] = e->reason;
+	cols[n++] = e->idem;
+	cols[n++] = e->recorded_at;
+	cols[n++] = e->recorded_by;
+	cols[n++] = hex;
+	cols[n++] = rb;
+	for (size_t i = 0; i < n; i++) {
+		fputc(',', f);
+		cli_csv_field(f, cols[i]);
+	}
+	fputc('\n', f);
+}
+
+static void json_kv(FILE *f, const char *k, const char *v, int *first)
+{
+	if (!v[0])
+		return;
+	fprintf(f, "%s\"%s\": ", *first ? "" : ", ", k);
+	cli_json_string(f, v);
+	*first = 0;
+}
+
+static void json_num(FILE *f, const char *k, uint64_t v, int *first)
+{
+	if (!v)
+		return;
+	fprintf(f, "%s\"%s\": %" PRIu64, *first ? "" : ", ", k, v);
+	*first = 0;
+}
+
+void cli_entry_json(const cli_ctx *ctx, FILE *f, const fl_entry *e,
+		    const unsigned char hash[FL_HASH_LEN], uint64_t reversed_by)
+{
+	char amt[FL_MONEY_STR_MAX], usd[FL_MONEY_STR_MAX], rate[FL_MONEY_STR_MAX];
+	char years[FL_YEARS_MAX * 5 + 1], hex[FL_HASH_HEX_LEN + 1], prev[FL_HASH_HEX_LEN + 1];
+	int first = 1;
+
+	machine_values(ctx, e, amt, usd, rate, years);
+	fl_hex_encode(hex, hash, FL_HASH_LEN);
+	fl_hex_encode(prev, e->prev, FL_HASH_LEN);
+	fputc('{', f);
+	json_num(f, "seq", e->seq, &first);
+	json_kv(f, "kind", fl_kind_name(e->kind), &first);
+	json_kv(f, "date", e->date, &first);
+	json_kv(f, "fund", e->fund, &first);
+	json_kv(f, "donor", e->donor, &first);
+	json_kv(f, "currency", e->currency, &first);
+	json_kv(f, "amount", amt, &first);
+	if (e->kind != FL_KIND_RATE && e->kind != FL_KIND_REVERSAL)
+		fprintf(f, ", \"amount_minor\": %" PRId64, e->amount);
+	json_kv(f, "usd", usd, &first);
+	if (e->kind == FL_KIND_CONTRIBUTION)
+		fprintf(f, ", \"usd_cents\": %" PRId64, e->usd);
+	json_kv(f, "rate", rate, &first);
+	json_num(f, "rate_seq", e->rate_seq, &first);
+	json_num(f, "pledge", e->pledge, &first);
+	json_num(f, "target", e->target, &first);
+	if (e->n_years) {
+		fprintf(f, ", \"years\": [");
+		for (size_t i = 0; i < e->n_years; i++)
+			fprintf(f, "%s%u", i ? ", " : "", e->years[i]);
+		fputc(']', f);
+	}
+	json_kv(f, "due", e->due, &first);
+	json_kv(f, "bank_ref", e->bank_ref, &first);
+	json_kv(f, "donor_ref", e->donor_ref, &first);
+	json_kv(f, "announcement", e->announcement, &first);
+	json_kv(f, "earmark", e->earmark, &first);
+	json_kv(f, "reason", e->reason, &first);
+	json_kv(f, "ref", e->idem, &first);
+	json_kv(f, "recorded_at", e->recorded_at, &first);
+	json_kv(f, "recorded_by", e->recorded_by, &first);
+	json_kv(f, "prev", prev, &first);
+	json_kv(f, "hash", hex, &first);
+	json_num(f, "reversed_by", reversed_by, &first);
+	fputc('}', f);
+}
+
+void cli_entry_detail(const cli_ctx *ctx, FILE *f, const fl_entry *e,
+		      const unsigned char hash[FL_HASH_LEN], uint64_t reversed_by)
+{
+	char amt[FL_MONEY_STR_MAX], usd[FL_MONEY_STR_MAX], rate[FL_MONEY_STR_MAX];
+	char years[FL_YEARS_MAX * 5 + 1], hex[FL_HASH_HEX_LEN + 1], prev[FL_HASH_HEX_LEN + 1];
+
+	machine_values(ctx, e, amt, usd, rate, years);
+	cli_money(ctx, amt, sizeof(amt), e->amount, e->currency, 1);
+	fl_hex_encode(hex, hash, FL_HASH_LEN);
+	fl_hex_encode(prev, e->prev, FL_HASH_LEN);
+	fprintf(f, "entry %" PRIu64 ": %s\n", e->seq, fl_kind_name(e->kind));
+#define LINE(label, ...)                                                                          \
+	do {                                                                                       \
+		fprintf(f, "  %-13s ", label);                                                     \
+		fprintf(f, __VA_ARGS__);                                                           \
+		fputc('\n', f);                                                                    \
+	} while (0)
+	if (e->fund[0]) {
+		const fl_fund *fd = fl_config_fund(ctx->cfg, e->fund);
+		LINE("fund", "%s%s%s", e->fund, fd ? "  " : "", fd ? fd->name : "");
+	}
+	if (e->donor[0]) {
+		const fl_donor *d = fl_config_donor(ctx->cfg, e->donor);
+		LINE("donor", "%s%s%s", e->donor, d ? "  " : "", d ? d->name : "");
+	}
+	if (e->kind == FL_KIND_RATE) {
+		LINE("currency", "%s", e->currency);
+		LINE("rate", "%s per US dollar", rate);
+		LINE("effective", "%s", e->date);
+	} else if (e->kind != FL_KIND_REVERSAL) {
+		LINE("amount", "%s %s", e->currency, amt);
+	}
+	if (e->kind == FL_KIND_PLEDGE) {
+		LINE("pledged on", "%s", e->date);
+		LINE("for years", "%s", years);
+	}
+	if (e->kind == FL_KIND_CONTRIBUTION) {
+		cli_money(ctx, usd, sizeof(usd), e->usd, "USD", 1);
+		LINE("value date", "%s", e->date);
+		LINE("USD", "%s at %s per USD%s", usd, rate, e->rate_seq ? "" : " (US dollars)");
+		if (e->rate_seq)
+			LINE("rate entry", "%" PRIu64, e->rate_seq);
+		LINE("bank ref", "%s", e->bank_ref);
+	}
+	if (e->kind == FL_KIND_WRITEOFF)
+		LINE("date", "%s", e->date);
+	if (e->due[0])
+		LINE("due", "%s", e->due);
+	if (e->pledge)
+		LINE("pledge", "%" PRIu64, e->pledge);
+	if (e->target)
+		LINE("reverses", "%" PRIu64, e->target);
+	if (e->donor_ref[0])
+		LINE("donor ref", "%s", e->donor_ref);
+	if (e->announcement[0])
+		LINE("announcement", "%s", e->announcement);
+	if (e->earmark[0])
+		LINE("earmark", "%s", e->earmark);
+	if (e->reason[0])
+		LINE("reason", "%s", e->reason);
+	LINE("ref", "%s", e->idem);
+	LINE("recorded", "%s by %s", e->recorded_at, e->recorded_by);
+	LINE("prev", "%s", prev);
+	LINE("hash", "%s", hex);
+	if (reversed_by)
+		LINE("status", "reversed by entry %" PRIu64, reversed_by);
+#undef LINE
+}
+
+int cli_report_append(const cli_ctx *ctx, const fl_entry *e, fl_append_status st)
+{
+	unsigned char hash[FL_HASH_LEN];
+	char hex[FL_HASH_HEX_LEN + 1];
+	int err;
+	if (st == FL_REPLAYED) {
+		printf("already recorded as entry %" PRIu64 " (ref %s); nothing written\n", e->seq,
+		       e->idem);
+		return cli_finish_stdout();
+	}
+	if ((err = fl_ledger_get(ctx->ledger, e->seq, NULL, hash, NULL)) < 0)
+		return cli_fail(err);
+	fl_hex_encode(hex, hash, FL_HASH_LEN);
+	printf("recorded entry %" PRIu64 " (%s), hash %s\n", e->seq, fl_kind_name(e->kind), hex);
+	cli_entry_text(ctx, stdout, e, 0);
+	return cli_finish_stdout();
+}

@@ -1,0 +1,1131 @@
+/*
+ * config.c: the YAML configuration: fundledger.yaml and the funds, donors and currencies files
+ * it names. The only file that includes yaml.h; schemas and rules are in docs/CONFIG.md.
+ *
+ * Each file is read whole, then parsed in two steps. First libyaml's event parser builds a small
+ * tree of nodes (scalar, sequence, mapping), each with the 1-based line and column where it
+ * starts; aliases, anchors, tags, %TAG directives, non-string keys, nesting deeper than
+ * MAX_DEPTH and more than one document are refused while the tree is built. Then the tree is
+ * checked against the schema of the file. Scalars are taken as written: there is no implicit
+ * typing, so `NO` is the string "NO" and only minor_units is a number.
+ *
+ * Errors: FL_ECONFIG "FILE:LINE:COLUMN: what is wrong" (FILE as opened; libyaml's own errors are
+ * translated to the same form), FL_EIO "FILE: cannot open: reason", FL_ENOMEM.
+ *
+ * Invariants: the fl_config under construction stays private until every file has passed, so a
+ * failure frees it and leaves *out untouched. A returned fl_config holds no duplicate codes and
+ * its arrays are sorted by code (strcmp order), which the bsearch look-ups rely on.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "fundledger/buf.h"
+#include "fundledger/config.h"
+#include "fundledger/money.h"
+
+/* No schema nests deeper than 4; the limit keeps the recursive node_free shallow. */
+#define MAX_DEPTH 64
+#define ORIGIN_MAX 255
+#define RECORDED_BY_MAX 64
+/* How much of a bad value an error message quotes. */
+#define SHOW_MAX 64
+
+typedef enum { NODE_SCALAR, NODE_SEQ, NODE_MAP } node_kind;
+
+typedef struct node {
+	node_kind kind;
+	size_t line, col;  /* 1-based */
+	char *str;         /* scalar: the value, NUL-terminated; may hold NULs, len rules */
+	size_t len;
+	int plain;         /* scalar written without quotes or block indicator */
+	struct node **kid; /* sequence: items; mapping: key, value, key, value, ... */
+	size_t n, cap;
+} node;
+
+/* One parsed file. */
+typedef struct {
+	const char *file; /* the path it was opened with, for messages */
+	fl_buf text;
+	node *root;
+} doc;
+
+/* A schema field: a mapping key and whether it must be present. */
+typedef struct {
+	const char *key;
+	int required;
+} field;
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Indexed by fl_donor_kind and fl_group; index 0 is no kind, or no group. */
+static const char *const kind_names[] = {
+	"", "member_state", "observer_state", "intergovernmental", "foundation", "private",
+	"individual"
+};
+
+static const char *const group_names[] = {
+	"", "African", "Asia-Pacific", "Eastern European", "Latin American and Caribbean",
+	"Western European and Others"
+};
+
+_Static_assert(COUNT(kind_names) == FL_DONOR_INDIVIDUAL + 1, "kind_names follows fl_donor_kind");
+_Static_assert(COUNT(group_names) == FL_GROUP_WEOG + 1, "group_names follows fl_group");
+
+/* ------------------------------------------------------------------------------------------ */
+/* Messages */
+
+static int verr_at(const char *file, size_t line, size_t col, const char *fmt, va_list ap)
+	FL_PRINTF(4, 0);
+static int verr_at(const char *file, size_t line, size_t col, const char *fmt, va_list ap)
+{
+	char msg[FL_ERROR_MAX];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	return fl_error_set(FL_ECONFIG, "%s:%zu:%zu: %s", file, line, col, msg);
+}
+
+/* FL_ECONFIG at a 1-based position. */
+static int err_pos(const char *file, size_t line, size_t col, const char *fmt, ...)
+	FL_PRINTF(4, 5);
+static int err_pos(const char *file, size_t line, size_t col, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = verr_at(file, line, col, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* FL_ECONFIG at the start of a node. */
+static int err_at(const char *file, const node *n, const char *fmt, ...) FL_PRINTF(3, 4);
+static int err_at(const char *file, const node *n, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = verr_at(file, n->line, n->col, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+static int io_error(const char *file, const char *what, int e)
+{
+	char reason[256];
+
+	if (strerror_r(e, reason, sizeof(reason)) != 0)
+		snprintf(reason, sizeof(reason), "error %d", e);
+	return fl_error_set(FL_EIO, "%s: %s: %s", file, what, reason);
+}
+
+static int no_memory(void)
+{
+	return fl_error_set(FL_ENOMEM, "out of memory");
+}
+
+/*
+ * How many bytes of a scalar a message may quote: at most SHOW_MAX, cut at a UTF-8 character
+ * boundary. Only called on values that passed text_check, so nothing unprintable is quoted.
+ */
+static int show(const node *n)
+{
+	size_t k = n->len;
+
+	if (k > SHOW_MAX) {
+		k = SHOW_MAX;
+		while (k > 0 && ((unsigned char)n->str[k] & 0xC0) == 0x80)
+			k--;
+	}
+	return (int)k;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Nodes */
+
+static node *node_new(node_kind kind, yaml_mark_t mark)
+{
+	node *n = calloc(1, sizeof(*n));
+
+	if (n) {
+		n->kind = kind;
+		n->line = mark.line + 1;
+		n->col = mark.column + 1;
+	}
+	return n;
+}
+
+/* Recursion is bounded by MAX_DEPTH, enforced while the tree is built. */
+static void node_free(node *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->n; i++)
+		node_free(n->kid[i]);
+	free(n->kid);
+	free(n->str);
+	free(n);
+}
+
+static int node_add(node *parent, node *kid)
+{
+	if (parent->n == parent->cap) {
+		size_t cap = parent->cap ? parent->cap : 8;
+		node **p;
+
+		if (parent->cap) {
+			if (cap > SIZE_MAX / 2 / sizeof(*p))
+				return fl_error_set(FL_ERANGE, "too many nodes");
+			cap *= 2;
+		}
+		p = realloc(parent->kid, cap * sizeof(*p));
+		if (!p)
+			return no_memory();
+		parent->kid = p;
+		parent->cap = cap;
+	}
+	parent->kid[parent->n++] = kid;
+	return 0;
+}
+
+static const char *node_kind_word(const node *n)
+{
+	switch (n->kind) {
+	case NODE_SEQ: return "a sequence";
+	case NODE_MAP: return "a mapping";
+	case NODE_SCALAR: break;
+	}
+	return "a string";
+}
+
+/* A plain empty, ~ or null scalar: YAML's spellings of "nothing", refused as values. */
+static int is_null(const node *n)
+{
+	static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
+
+	if (n->kind != NODE_SCALAR || !n->plain)
+		return 0;
+	for (size_t i = 0; i < COUNT(nulls); i++)
+		if (strlen(nulls[i]) == n->len && memcmp(nulls[i], n->str, n->len) == 0)
+			return 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Reading and parsing */
+
+static int read_all(fl_buf *b, const char *path)
+{
+	FILE *f;
+	int err = 0;
+
+	if (!(f = fopen(path, "rb")))
+		return io_error(path, "cannot open", errno);
+	for (;;) {
+		size_t n;
+
+		if ((err = fl_buf_grow(b, 8192)) < 0)
+			break;
+		n = fread(b->data + b->len, 1, b->cap - b->len - 1, f);
+		b->len += n;
+		b->data[b->len] = 0;
+		if (n == 0) {
+			if (ferror(f))
+				err = io_error(path, "cannot read", errno);
+			break;
+		}
+	}
+	fclose(f);
+	return err;
+}
+
+/*
+ * The 1-based line and column of a byte offset in the text, counted as libyaml counts them:
+ * columns in characters, lines ended by LF, CR LF or CR. Reader errors carry only an offset.
+ */
+static void offset_mark(const fl_buf *text, size_t offset, size_t *line, size_t *col)
+{
+	size_t i = 0;
+
+	*line = 1;
+	*col = 1;
+	/* libyaml counts a UTF-8 BOM in the offset but not in the column. */
+	if (text->len >= 3 && memcmp(text->data, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	for (; i < offset && i < text->len; i++) {
+		unsigned char c = text->data[i];
+
+		if (c == '\n' || (c == '\r' && (i + 1 >= text->len || text->data[i + 1] != '\n'))) {
+			(*line)++;
+			*col = 1;
+		} else if (c != '\r' && (c & 0xC0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+/* Translates libyaml's error record into ours. */
+static int yaml_failure(const doc *d, const yaml_parser_t *p)
+{
+	const char *problem = p->problem ? p->problem : "syntax error";
+	size_t line, col;
+
+	switch (p->error) {
+	case YAML_MEMORY_ERROR:
+		return fl_error_set(FL_ENOMEM, "%s: out of memory while parsing", d->file);
+	case YAML_READER_ERROR:
+		offset_mark(&d->text, p->problem_offset, &line, &col);
+		if (p->problem_value != -1)
+			return err_pos(d->file, line, col, "%s (#%02X)", problem,
+				       (unsigned)p->problem_value);
+		return err_pos(d->file, line, col, "%s", problem);
+	default:
+		line = p->problem_mark.line + 1;
+		col = p->problem_mark.column + 1;
+		if (p->context)
+			return err_pos(d->file, line, col, "%s (%s at line %zu, column %zu)", problem,
+				       p->context, p->context_mark.line + 1,
+				       p->context_mark.column + 1);
+		return err_pos(d->file, line, col, "%s", problem);
+	}
+}
+
+/* Refuses node properties: anchors (and so aliases' targets) and explicit tags. */
+static int check_props(const doc *d, const yaml_event_t *ev, const yaml_char_t *anchor,
+		       const yaml_char_t *tag)
+{
+	size_t line = ev->start_mark.line + 1, col = ev->start_mark.column + 1;
+
+	if (anchor)
+		return err_pos(d->file, line, col, "anchors are not allowed (&%.*s)", SHOW_MAX,
+			       (const char *)anchor);
+	if (tag) {
+		/* libyaml decodes %-escapes in tags, so quote only a printable one. */
+		for (const yaml_char_t *t = tag; *t; t++)
+			if (*t <= ' ' || *t > '~')
+				return err_pos(d->file, line, col, "tags are not allowed");
+		return err_pos(d->file, line, col, "tags are not allowed (%.*s)", SHOW_MAX,
+			       (const char *)tag);
+	}
+	return 0;
+}
+
+/* Hangs a finished node under the innermost open collection, or makes it the root. */
+static int attach(doc *d, node **stack, size_t depth, node *n)
+{
+	node *parent;
+
+	if (depth == 0) {
+		d->root = n;
+		return 0;
+	}
+	parent = stack[depth - 1];
+	if (parent->kind == NODE_MAP && parent->n % 2 == 0 && n->kind != NODE_SCALAR) {
+		int err = err_at(d->file, n, "a mapping key must be a string, not %s",
+				 node_kind_word(n));
+		node_free(n);
+		return err;
+	}
+	if (node_add(parent, n) < 0) {
+		node_free(n);
+		return fl_error_code();
+	}
+	return 0;
+}
+
+/* Builds d->root from d->text with libyaml's event parser. */
+static int parse(doc *d)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	node *stack[MAX_DEPTH];
+	size_t depth = 0;
+	int err = 0, have_event = 0, ndocs = 0, end = 0;
+
+	if (!yaml_parser_initialize(&p))
+		return no_memory();
+	/*
+	 * libyaml would decode UTF-16 after its BOM; we take UTF-8 only. The encoding is not forced
+	 * with yaml_parser_set_encoding because then libyaml no longer skips a UTF-8 BOM cleanly.
+	 */
+	if (d->text.len >= 2 && ((d->text.data[0] == 0xFF && d->text.data[1] == 0xFE) ||
+				 (d->text.data[0] == 0xFE && d->text.data[1] == 0xFF))) {
+		err = err_pos(d->file, 1, 1, "the file is UTF-16; it must be UTF-8");
+		goto done;
+	}
+	yaml_parser_set_input_string(&p, d->text.data ? d->text.data : (const unsigned char *)"",
+				     d->text.len);
+
+	while (!end) {
+		node *n = NULL;
+		size_t line, col;
+
+		if (!yaml_parser_parse(&p, &ev)) {
+			err = yaml_failure(d, &p);
+			goto done;
+		}
+		have_event = 1;
+		line = ev.start_mark.line + 1;
+		col = ev.start_mark.column + 1;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			end = 1;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (ndocs++) {
+				err = err_pos(d->file, line, col,
+					      "more than one YAML document in the file");
+				goto done;
+			}
+			if (ev.data.document_start.tag_directives.start !=
+			    ev.data.document_start.tag_directives.end) {
+				err = err_pos(d->file, line, col, "%%TAG directives are not allowed");
+				goto done;
+			}
+			break;
+		case YAML_ALIAS_EVENT:
+			err = err_pos(d->file, line, col, "aliases are not allowed (*%.*s)", SHOW_MAX,
+				      (const char *)ev.data.alias.anchor);
+			goto done;
+		case YAML_SCALAR_EVENT:
+			if ((err = check_props(d, &ev, ev.data.scalar.anchor, ev.data.scalar.tag)) < 0)
+				goto done;
+			if (!(n = node_new(NODE_SCALAR, ev.start_mark)) ||
+			    !(n->str = malloc(ev.data.scalar.length + 1))) {
+				node_free(n);
+				err = no_memory();
+				goto done;
+			}
+			if (ev.data.scalar.length)
+				memcpy(n->str, ev.data.scalar.value, ev.data.scalar.length);
+			n->str[ev.data.scalar.length] = '\0';
+			n->len = ev.data.scalar.length;
+			n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+			if ((err = attach(d, stack, depth, n)) < 0)
+				goto done;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (ev.type == YAML_SEQUENCE_START_EVENT)
+				err = check_props(d, &ev, ev.data.sequence_start.anchor,
+						  ev.data.sequence_start.tag);
+			else
+				err = check_props(d, &ev, ev.data.mapping_start.anchor,
+						  ev.data.mapping_start.tag);
+			if (err < 0)
+				goto done;
+			if (depth == MAX_DEPTH) {
+				err = err_pos(d->file, line, col, "nested deeper than %d levels",
+					      MAX_DEPTH);
+				goto done;
+			}
+			n = node_new(ev.type == YAML_SEQUENCE_START_EVENT ? NODE_SEQ : NODE_MAP,
+				     ev.start_mark);
+			if (!n) {
+				err = no_memory();
+				goto done;
+			}
+			if ((err = attach(d, stack, depth, n)) < 0)
+				goto done;
+			stack[depth++] = n;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--; /* libyaml only emits balanced events */
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+		have_event = 0;
+	}
+	if (!d->root)
+		err = err_pos(d->file, 1, 1, "the file is empty: expected a mapping");
+done:
+	if (have_event)
+		yaml_event_delete(&ev);
+	yaml_parser_delete(&p);
+	return err;
+}
+
+static void doc_free(doc *d)
+{
+	node_free(d->root);
+	d->root = NULL;
+	fl_buf_free(&d->text);
+}
+
+/* Reads and parses a file; on failure the caller still calls doc_free. */
+static int doc_load(doc *d, const char *path)
+{
+	int err;
+
+	d->file = path;
+	if ((err = read_all(&d->text, path)) < 0)
+		return err;
+	if ((err = parse(d)) < 0)
+		return err;
+	if (!d->root) /* parse() refuses an empty stream; kept for the analyzer */
+		return err_pos(path, 1, 1, "the file is empty: expected a mapping");
+	if (d->root->kind != NODE_MAP)
+		return err_at(path, d->root, "expected a mapping at the top level, not %s",
+			      is_null(d->root) ? "nothing" : node_kind_word(d->root));
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Schema checks */
+
+/*
+ * 0 when a string is well-formed UTF-8 with no control characters (C0, DEL, C1), else the
+ * offending code point in *bad (or -1 for malformed UTF-8) and FL_EINVALID.
+ */
+static int text_scan(const unsigned char *s, size_t len, long *bad, size_t *chars)
+{
+	size_t i = 0, count = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		unsigned long cp;
+		size_t need;
+
+		if (c < 0x80) {
+			cp = c;
+			need = 0;
+		} else if (c >= 0xC2 && c <= 0xDF) {
+			cp = c & 0x1Fu;
+			need = 1;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			cp = c & 0x0Fu;
+			need = 2;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			cp = c & 0x07u;
+			need = 3;
+		} else {
+			*bad = -1;
+			return FL_EINVALID;
+		}
+		if (need > len - i - 1) {
+			*bad = -1;
+			return FL_EINVALID;
+		}
+		for (size_t k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xC0) != 0x80) {
+				*bad = -1;
+				return FL_EINVALID;
+			}
+			cp = (cp << 6) | (s[i + k] & 0x3Fu);
+		}
+		/* Overlong forms, surrogates and values past U+10FFFF. */
+		if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF)) {
+			*bad = -1;
+			return FL_EINVALID;
+		}
+		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+			*bad = (long)cp;
+			return FL_EINVALID;
+		}
+		i += need + 1;
+		count++;
+	}
+	if (chars)
+		*chars = count;
+	return 0;
+}
+
+static int text_check(const char *file, const node *n, const char *what)
+{
+	long bad;
+
+	if (text_scan((const unsigned char *)n->str, n->len, &bad, NULL) == 0)
+		return 0;
+	if (bad < 0)
+		return err_at(file, n, "%s is not valid UTF-8", what);
+	return err_at(file, n, "%s contains the control character U+%04lX", what,
+		      (unsigned long)bad);
+}
+
+/*
+ * Matches the keys of a mapping against a schema: val[i] receives the value of spec[i] or
+ * NULL. Refuses a non-mapping, unknown and duplicate keys, and missing required keys.
+ */
+static int fields(const char *file, const node *map, const char *what, const field *spec,
+		  size_t nspec, const node **val)
+{
+	for (size_t j = 0; j < nspec; j++)
+		val[j] = NULL;
+	if (map->kind != NODE_MAP)
+		return err_at(file, map, "%s must be a mapping, not %s", what,
+			      is_null(map) ? "nothing" : node_kind_word(map));
+	for (size_t k = 0; k + 1 < map->n; k += 2) {
+		const node *key = map->kid[k];
+		size_t j;
+		int err;
+
+		for (j = 0; j < nspec; j++)
+			if (strlen(spec[j].key) == key->len &&
+			    memcmp(spec[j].key, key->str, key->len) == 0)
+				break;
+		if (j == nspec) {
+			char expected[256] = "";
+			size_t used = 0;
+
+			if ((err = text_check(file, key, "a key")) < 0)
+				return err;
+			/* The keys are our own short constants; they fit. */
+			for (size_t i = 0; i < nspec && used < sizeof(expected); i++)
+				used += (size_t)snprintf(expected + used, sizeof(expected) - used,
+							 "%s%s", i ? ", " : "", spec[i].key);
+			return err_at(file, key, "unknown key '%.*s' in %s (expected: %s)",
+				      show(key), key->str, what, expected);
+		}
+		if (val[j])
+			return err_at(file, key, "duplicate key '%s' in %s", spec[j].key, what);
+		val[j] = map->kid[k + 1];
+	}
+	for (size_t j = 0; j < nspec; j++)
+		if (spec[j].required && !val[j])
+			return err_at(file, map, "%s has no '%s'", what, spec[j].key);
+	return 0;
+}
+
+/*
+ * A string value: a scalar, not empty or null, valid UTF-8 without control characters and
+ * without leading or trailing spaces. `key` names it in messages.
+ */
+static int get_string(const char *file, const node *v, const char *key)
+{
+	char what[96];
+
+	if (v->kind != NODE_SCALAR)
+		return err_at(file, v, "'%s' must be a string, not %s", key, node_kind_word(v));
+	if (is_null(v))
+		return err_at(file, v, "'%s' has no value", key);
+	if (v->len == 0)
+		return err_at(file, v, "'%s' is an empty string", key);
+	snprintf(what, sizeof(what), "'%s'", key);
+	if (text_check(file, v, what) < 0)
+		return FL_ECONFIG;
+	if (v->str[0] == ' ' || v->str[v->len - 1] == ' ')
+		return err_at(file, v, "'%s' has leading or trailing spaces", key);
+	return 0;
+}
+
+static int dup_string(char **out, const node *v)
+{
+	if (!(*out = malloc(v->len + 1)))
+		return no_memory();
+	memcpy(*out, v->str, v->len + 1);
+	return 0;
+}
+
+/* A non-empty sequence value. */
+static int get_seq(const char *file, const node *v, const char *key)
+{
+	if (v->kind != NODE_SEQ)
+		return err_at(file, v, "'%s' must be a sequence, not %s", key,
+			      is_null(v) ? "nothing" : node_kind_word(v));
+	if (v->n == 0)
+		return err_at(file, v, "'%s' is empty", key);
+	return 0;
+}
+
+static int is_upper3(const node *v)
+{
+	if (v->len != 3)
+		return 0;
+	for (size_t i = 0; i < 3; i++)
+		if (v->str[i] < 'A' || v->str[i] > 'Z')
+			return 0;
+	return 1;
+}
+
+/* The top of a funds, donors or currencies file: a mapping with the one key `key`, a list. */
+static int top_list(const doc *d, const char *key, const node **seq)
+{
+	field spec[1];
+	char what[64];
+	int err;
+
+	spec[0].key = key;
+	spec[0].required = 1;
+	snprintf(what, sizeof(what), "the top-level mapping of a %s file", key);
+	if ((err = fields(d->file, d->root, what, spec, 1, seq)) < 0)
+		return err;
+	return get_seq(d->file, *seq, key);
+}
+
+/* Codes seen in one file, to find duplicates after a sort by (code, position). */
+typedef struct {
+	const char *code;
+	size_t idx;
+	const node *at;
+} seen_code;
+
+static int seen_cmp(const void *a, const void *b)
+{
+	const seen_code *x = a, *y = b;
+	int c = strcmp(x->code, y->code);
+
+	if (c)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int check_unique(const char *file, seen_code *s, size_t n, const char *what)
+{
+	qsort(s, n, sizeof(*s), seen_cmp);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(s[i - 1].code, s[i].code) == 0)
+			return err_at(file, s[i].at, "duplicate %s code '%s' (first at line %zu)",
+				      what, s[i].code, s[i - 1].at->line);
+	return 0;
+}
+
+static int currency_cmp(const void *a, const void *b)
+{
+	return strcmp(((const fl_currency *)a)->code, ((const fl_currency *)b)->code);
+}
+
+static int fund_cmp(const void *a, const void *b)
+{
+	return strcmp(((const fl_fund *)a)->code, ((const fl_fund *)b)->code);
+}
+
+static int donor_cmp(const void *a, const void *b)
+{
+	return strcmp(((const fl_donor *)a)->code, ((const fl_donor *)b)->code);
+}
+
+/* minor_units: a plain scalar of decimal digits without leading zeros, 0..FL_MINOR_UNITS_MAX. */
+static int get_minor_units(const char *file, const node *v, unsigned *out)
+{
+	unsigned value = 0;
+
+	if (v->kind != NODE_SCALAR)
+		return err_at(file, v, "'minor_units' must be an integer, not %s",
+			      node_kind_word(v));
+	if (!v->plain)
+		return err_at(file, v, "'minor_units' must be a plain integer, without quotes");
+	if (v->len == 0 || (v->len > 1 && v->str[0] == '0'))
+		goto bad;
+	for (size_t i = 0; i < v->len; i++) {
+		if (v->str[i] < '0' || v->str[i] > '9')
+			goto bad;
+		value = value * 10 + (unsigned)(v->str[i] - '0');
+		if (value > FL_MINOR_UNITS_MAX)
+			goto bad;
+	}
+	*out = value;
+	return 0;
+bad:
+	if (text_check(file, v, "'minor_units'") < 0)
+		return FL_ECONFIG;
+	return err_at(file, v, "'minor_units' must be an integer from 0 to %d, not '%.*s'",
+		      FL_MINOR_UNITS_MAX, show(v), v->str);
+}
+
+static int load_currencies(fl_config *cfg, const doc *d)
+{
+	static const field spec[] = {{"code", 1}, {"name", 1}, {"minor_units", 1}};
+	const node *list, *v[COUNT(spec)];
+	seen_code *seen = NULL;
+	int err;
+
+	if ((err = top_list(d, "currencies", &list)) < 0)
+		return err;
+	if (!(cfg->currencies = calloc(list->n, sizeof(*cfg->currencies))) ||
+	    !(seen = calloc(list->n, sizeof(*seen)))) {
+		err = no_memory();
+		goto done;
+	}
+	cfg->n_currencies = list->n;
+	for (size_t i = 0; i < list->n; i++) {
+		fl_currency *c = &cfg->currencies[i];
+
+		if ((err = fields(d->file, list->kid[i], "a currency", spec, COUNT(spec), v)) < 0 ||
+		    (err = get_string(d->file, v[0], "code")) < 0)
+			goto done;
+		if (!is_upper3(v[0])) {
+			err = err_at(d->file, v[0],
+				     "currency code '%.*s' must be three letters A-Z (ISO 4217)",
+				     show(v[0]), v[0]->str);
+			goto done;
+		}
+		memcpy(c->code, v[0]->str, FL_CURRENCY_LEN + 1);
+		if ((err = get_string(d->file, v[1], "name")) < 0 ||
+		    (err = dup_string(&c->name, v[1])) < 0 ||
+		    (err = get_minor_units(d->file, v[2], &c->minor_units)) < 0)
+			goto done;
+		seen[i] = (seen_code){c->code, i, v[0]};
+	}
+	if ((err = check_unique(d->file, seen, list->n, "currency")) < 0)
+		goto done;
+	qsort(cfg->currencies, cfg->n_currencies, sizeof(*cfg->currencies), currency_cmp);
+done:
+	free(seen);
+	return err;
+}
+
+/* Copies a code that passed its checks (and so fits) into a fixed field. */
+static void set_code(char *dst, const node *v)
+{
+	memcpy(dst, v->str, v->len);
+	dst[v->len] = '\0';
+}
+
+static int load_funds(fl_config *cfg, const doc *d, const char *currencies_file)
+{
+	static const field spec[] = {
+		{"code", 1}, {"name", 1}, {"established_by", 1}, {"currency", 1}
+	};
+	const node *list, *v[COUNT(spec)];
+	seen_code *seen = NULL;
+	int err;
+
+	if ((err = top_list(d, "funds", &list)) < 0)
+		return err;
+	if (!(cfg->funds = calloc(list->n, sizeof(*cfg->funds))) ||
+	    !(seen = calloc(list->n, sizeof(*seen)))) {
+		err = no_memory();
+		goto done;
+	}
+	cfg->n_funds = list->n;
+	for (size_t i = 0; i < list->n; i++) {
+		fl_fund *f = &cfg->funds[i];
+		const node *eb;
+
+		if ((err = fields(d->file, list->kid[i], "a fund", spec, COUNT(spec), v)) < 0 ||
+		    (err = get_string(d->file, v[0], "code")) < 0)
+			goto done;
+		if (fl_code_check(v[0]->str, v[0]->len) < 0) {
+			err = err_at(d->file, v[0], "fund code '%.*s': %s", show(v[0]), v[0]->str,
+				     fl_error_last());
+			goto done;
+		}
+		set_code(f->code, v[0]);
+		if ((err = get_string(d->file, v[1], "name")) < 0 ||
+		    (err = dup_string(&f->name, v[1])) < 0)
+			goto done;
+		eb = v[2];
+		if ((err = get_seq(d->file, eb, "established_by")) < 0)
+			goto done;
+		if (!(f->established_by = calloc(eb->n, sizeof(*f->established_by)))) {
+			err = no_memory();
+			goto done;
+		}
+		f->n_established_by = eb->n;
+		for (size_t k = 0; k < eb->n; k++)
+			if ((err = get_string(d->file, eb->kid[k], "established_by")) < 0 ||
+			    (err = dup_string(&f->established_by[k], eb->kid[k])) < 0)
+				goto done;
+		if ((err = get_string(d->file, v[3], "currency")) < 0)
+			goto done;
+		if (!is_upper3(v[3]) || !fl_config_currency(cfg, v[3]->str)) {
+			err = err_at(d->file, v[3], "currency '%.*s' of fund %s is not in %s",
+				     show(v[3]), v[3]->str, f->code, currencies_file);
+			goto done;
+		}
+		memcpy(f->currency, v[3]->str, FL_CURRENCY_LEN + 1);
+		seen[i] = (seen_code){f->code, i, v[0]};
+	}
+	if ((err = check_unique(d->file, seen, list->n, "fund")) < 0)
+		goto done;
+	qsort(cfg->funds, cfg->n_funds, sizeof(*cfg->funds), fund_cmp);
+done:
+	free(seen);
+	return err;
+}
+
+/* Index of a node's string in a name table, or 0 (the tables' unused slot) when absent. */
+static size_t name_index(const node *v, const char *const *names, size_t count)
+{
+	for (size_t i = 1; i < count; i++)
+		if (strlen(names[i]) == v->len && memcmp(names[i], v->str, v->len) == 0)
+			return i;
+	return 0;
+}
+
+static int load_donors(fl_config *cfg, const doc *d)
+{
+	static const field spec[] = {{"code", 1}, {"name", 1}, {"kind", 1}, {"group", 0}};
+	const node *list, *v[COUNT(spec)];
+	seen_code *seen = NULL;
+	int err;
+
+	if ((err = top_list(d, "donors", &list)) < 0)
+		return err;
+	if (!(cfg->donors = calloc(list->n, sizeof(*cfg->donors))) ||
+	    !(seen = calloc(list->n, sizeof(*seen)))) {
+		err = no_memory();
+		goto done;
+	}
+	cfg->n_donors = list->n;
+	for (size_t i = 0; i < list->n; i++) {
+		fl_donor *dn = &cfg->donors[i];
+		size_t kind, group = 0;
+		int state;
+
+		if ((err = fields(d->file, list->kid[i], "a donor", spec, COUNT(spec), v)) < 0 ||
+		    (err = get_string(d->file, v[0], "code")) < 0 ||
+		    (err = get_string(d->file, v[1], "name")) < 0 ||
+		    (err = get_string(d->file, v[2], "kind")) < 0)
+			goto done;
+		if (!(kind = name_index(v[2], kind_names, COUNT(kind_names)))) {
+			err = err_at(d->file, v[2],
+				     "unknown kind '%.*s' (expected: member_state, observer_state, "
+				     "intergovernmental, foundation, private, individual)",
+				     show(v[2]), v[2]->str);
+			goto done;
+		}
+		state = kind == FL_DONOR_MEMBER_STATE || kind == FL_DONOR_OBSERVER_STATE;
+		if (state && !is_upper3(v[0])) {
+			err = err_at(d->file, v[0],
+				     "code '%.*s' of a State must be its ISO 3166-1 alpha-3 code "
+				     "(three letters A-Z)", show(v[0]), v[0]->str);
+			goto done;
+		}
+		if (fl_code_check(v[0]->str, v[0]->len) < 0) {
+			err = err_at(d->file, v[0], "donor code '%.*s': %s", show(v[0]),
+				     v[0]->str, fl_error_last());
+			goto done;
+		}
+		set_code(dn->code, v[0]);
+		if ((err = dup_string(&dn->name, v[1])) < 0)
+			goto done;
+		dn->kind = (fl_donor_kind)kind;
+		if (v[3]) {
+			if (!state) {
+				err = err_at(d->file, v[3],
+					     "'group' is only for States, not for kind '%s'",
+					     kind_names[kind]);
+				goto done;
+			}
+			if ((err = get_string(d->file, v[3], "group")) < 0)
+				goto done;
+			if (!(group = name_index(v[3], group_names, COUNT(group_names)))) {
+				err = err_at(d->file, v[3],
+					     "unknown group '%.*s' (expected: African, "
+					     "Asia-Pacific, Eastern European, Latin American and "
+					     "Caribbean, Western European and Others)",
+					     show(v[3]), v[3]->str);
+				goto done;
+			}
+		} else if (kind == FL_DONOR_MEMBER_STATE) {
+			err = err_at(d->file, list->kid[i], "member State %s has no 'group'",
+				     dn->code);
+			goto done;
+		}
+		dn->group = (fl_group)group;
+		seen[i] = (seen_code){dn->code, i, v[0]};
+	}
+	if ((err = check_unique(d->file, seen, list->n, "donor")) < 0)
+		goto done;
+	qsort(cfg->donors, cfg->n_donors, sizeof(*cfg->donors), donor_cmp);
+done:
+	free(seen);
+	return err;
+}
+
+/* The path of a file named in the main file: relative to the main file's directory. */
+static int sub_path(char **out, const char *main_path, const node *v)
+{
+	const char *slash = strrchr(main_path, '/');
+	size_t dir = (v->str[0] == '/' || !slash) ? 0 : (size_t)(slash - main_path) + 1;
+
+	if (v->len > SIZE_MAX - dir - 1)
+		return fl_error_set(FL_ERANGE, "path too long");
+	if (!(*out = malloc(dir + v->len + 1)))
+		return no_memory();
+	memcpy(*out, main_path, dir);
+	memcpy(*out + dir, v->str, v->len + 1);
+	return 0;
+}
+
+/* The settings of the main file, and the paths of the other three. */
+static int load_main(fl_config *cfg, const doc *d, char **paths)
+{
+	static const field spec[] = {
+		{"ledger", 1}, {"origin", 1},	  {"recorded_by", 0},
+		{"funds", 1},  {"donors", 1}, {"currencies", 1}
+	};
+	const node *v[COUNT(spec)];
+	long bad;
+	size_t chars;
+	int err;
+
+	if ((err = fields(d->file, d->root, "the main configuration", spec, COUNT(spec), v)) < 0)
+		return err;
+	if ((err = get_string(d->file, v[0], "ledger")) < 0 ||
+	    (err = dup_string(&cfg->ledger, v[0])) < 0 ||
+	    (err = get_string(d->file, v[1], "origin")) < 0)
+		return err;
+	if (v[1]->len > ORIGIN_MAX)
+		return err_at(d->file, v[1], "'origin' is longer than %d characters", ORIGIN_MAX);
+	for (size_t i = 0; i < v[1]->len; i++)
+		if ((unsigned char)v[1]->str[i] <= ' ' || (unsigned char)v[1]->str[i] > '~')
+			return err_at(d->file, v[1],
+				      "'origin' must be printable ASCII without spaces");
+	if ((err = dup_string(&cfg->origin, v[1])) < 0)
+		return err;
+	if (v[2]) {
+		if ((err = get_string(d->file, v[2], "recorded_by")) < 0)
+			return err;
+		if (text_scan((const unsigned char *)v[2]->str, v[2]->len, &bad, &chars) == 0 &&
+		    chars > RECORDED_BY_MAX)
+			return err_at(d->file, v[2], "'recorded_by' is longer than %d characters",
+				      RECORDED_BY_MAX);
+		if ((err = dup_string(&cfg->recorded_by, v[2])) < 0)
+			return err;
+	}
+	for (size_t i = 0; i < 3; i++)
+		if ((err = get_string(d->file, v[3 + i], spec[3 + i].key)) < 0 ||
+		    (err = sub_path(&paths[i], d->file, v[3 + i])) < 0)
+			return err;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Public API */
+
+int fl_config_load(fl_config **out, const char *path)
+{
+	fl_config *cfg = NULL;
+	char *paths[3] = {NULL, NULL, NULL}; /* funds, donors, currencies */
+	doc d = {NULL, FL_BUF_INIT, NULL};
+	int err;
+
+	if (!out || !path)
+		return fl_error_set(FL_EINVALID, "fl_config_load: no output or path");
+	if (!(cfg = calloc(1, sizeof(*cfg))) || !(cfg->path = malloc(strlen(path) + 1))) {
+		err = no_memory();
+		goto done;
+	}
+	memcpy(cfg->path, path, strlen(path) + 1);
+
+	if ((err = doc_load(&d, path)) < 0 || (err = load_main(cfg, &d, paths)) < 0)
+		goto done;
+	doc_free(&d);
+	/* Currencies first: funds refer to them. */
+	if ((err = doc_load(&d, paths[2])) < 0 || (err = load_currencies(cfg, &d)) < 0)
+		goto done;
+	doc_free(&d);
+	if ((err = doc_load(&d, paths[0])) < 0 || (err = load_funds(cfg, &d, paths[2])) < 0)
+		goto done;
+	doc_free(&d);
+	if ((err = doc_load(&d, paths[1])) < 0 || (err = load_donors(cfg, &d)) < 0)
+		goto done;
+	*out = cfg;
+	cfg = NULL;
+done:
+	doc_free(&d);
+	for (size_t i = 0; i < 3; i++)
+		free(paths[i]);
+	fl_config_free(cfg);
+	return err;
+}
+
+void fl_config_free(fl_config *cfg)
+{
+	if (!cfg)
+		return;
+	free(cfg->path);
+	free(cfg->ledger);
+	free(cfg->origin);
+	free(cfg->recorded_by);
+	for (size_t i = 0; i < cfg->n_funds; i++) {
+		for (size_t k = 0; k < cfg->funds[i].n_established_by; k++)
+			free(cfg->funds[i].established_by[k]);
+		free(cfg->funds[i].established_by);
+		free(cfg->funds[i].name);
+	}
+	free(cfg->funds);
+	for (size_t i = 0; i < cfg->n_donors; i++)
+		free(cfg->donors[i].name);
+	free(cfg->donors);
+	for (size_t i = 0; i < cfg->n_currencies; i++)
+		free(cfg->currencies[i].name);
+	free(cfg->currencies);
+	free(cfg);
+}
+
+static int key_fund_cmp(const void *key, const void *e)
+{
+	return strcmp(key, ((const fl_fund *)e)->code);
+}
+
+static int key_donor_cmp(const void *key, const void *e)
+{
+	return strcmp(key, ((const fl_donor *)e)->code);
+}
+
+static int key_currency_cmp(const void *key, const void *e)
+{
+	return strcmp(key, ((const fl_currency *)e)->code);
+}
+
+const fl_fund *fl_config_fund(const fl_config *cfg, const char *code)
+{
+	if (!cfg || !code || !cfg->n_funds)
+		return NULL;
+	return bsearch(code, cfg->funds, cfg->n_funds, sizeof(*cfg->funds), key_fund_cmp);
+}
+
+const fl_donor *fl_config_donor(const fl_config *cfg, const char *code)
+{
+	if (!cfg || !code || !cfg->n_donors)
+		return NULL;
+	return bsearch(code, cfg->donors, cfg->n_donors, sizeof(*cfg->donors), key_donor_cmp);
+}
+
+const fl_currency *fl_config_currency(const fl_config *cfg, const char *code)
+{
+	if (!cfg || !code || !cfg->n_currencies)
+		return NULL;
+	return bsearch(code, cfg->currencies, cfg->n_currencies, sizeof(*cfg->currencies),
+		       key_currency_cmp);
+}
+
+/* The YAML spelling of a kind; "" for a value outside the enum. */
+const char *fl_donor_kind_name(fl_donor_kind kind)
+{
+	if ((int)kind < FL_DONOR_MEMBER_STATE || (size_t)kind >= COUNT(kind_names))
+		return "";
+	return kind_names[kind];
+}
+
+/* The YAML spelling of a group; "" for FL_GROUP_NONE and values outside the enum. */
+const char *fl_group_name(fl_group group)
+{
+	if ((int)group < FL_GROUP_NONE || (size_t)group >= COUNT(group_names))
+		return "";
+	return group_names[group];
+}
+
+/*
+ * Codes are compared bytewise and printed in reports and ledger entries, so they are kept to
+ * one spelling: upper-case letters, digits and '-', not starting with '-'.
+ */
+int fl_code_check(const char *s, size_t len)
+{
+	if (!s || len < 2 || len > FL_CODE_MAX)
+		goto bad;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c == '-' && i > 0)))
+			goto bad;
+	}
+	return 0;
+bad:
+	return fl_error_set(FL_EINVALID,
+			    "a code must be 2 to %d characters from A-Z, 0-9 and '-', "
+			    "not starting with '-'", FL_CODE_MAX);
+}

@@ -1,0 +1,78 @@
+/*
+ * error.c: the thread-local error record behind fl_error_set() and fl_error_last().
+ *
+ * Invariant: msg is always NUL-terminated; code is 0 or the last negative code set.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fundledger/error.h"
+
+static _Thread_local int last_code;
+static _Thread_local char last_msg[FL_ERROR_MAX];
+
+int fl_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+	va_end(ap);
+	last_code = code;
+	return code;
+}
+
+int fl_error_prefix(const char *fmt, ...)
+{
+	char prefix[FL_ERROR_MAX], old[FL_ERROR_MAX];
+	size_t plen, olen;
+	va_list ap;
+
+	memcpy(old, last_msg, sizeof(old));
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	plen = strlen(prefix);
+	olen = strnlen(old, sizeof(old) - 1);
+	if (olen > sizeof(last_msg) - 1 - plen)
+		olen = sizeof(last_msg) - 1 - plen;
+	memcpy(last_msg, prefix, plen);
+	memcpy(last_msg + plen, old, olen);
+	last_msg[plen + olen] = '\0';
+	return last_code;
+}
+
+const char *fl_error_last(void)
+{
+	return last_msg;
+}
+
+int fl_error_code(void)
+{
+	return last_code;
+}
+
+void fl_error_clear(void)
+{
+	last_code = 0;
+	last_msg[0] = '\0';
+}
+
+const char *fl_error_name(int code)
+{
+	switch (code) {
+	case FL_OK: return "ok";
+	case FL_EINVALID: return "invalid";
+	case FL_ENOTFOUND: return "not found";
+	case FL_EEXISTS: return "exists";
+	case FL_EIO: return "i/o";
+	case FL_ECONFIG: return "configuration";
+	case FL_ECORRUPT: return "corrupt";
+	case FL_EVERIFY: return "verification failed";
+	case FL_ENOMEM: return "out of memory";
+	case FL_EBUSY: return "busy";
+	case FL_ECRYPTO: return "crypto";
+	case FL_ERANGE: return "out of range";
+	default: return "unknown";
+	}
+}

@@ -1,0 +1,603 @@
+/*
+ * store.c: the SQLite adapter. The only file that includes sqlite3.h.
+ *
+ * Schema v1 (PRAGMA user_version = 1, application_id 'FLED'):
+ *   meta(key, value)        origin, format, created_at; append-only like entries
+ *   entries(seq, hash, canon, kind, idem, fund, donor, currency, amount, date, ref)
+ * seq is the rowid, dense from 1. hash = SHA-256(canon). The other columns are derived from
+ * canon for queries; `ref` is the pledge of a contribution or write-off, or the target of a
+ * reversal. Triggers refuse UPDATE and DELETE on both tables.
+ *
+ * Connections run with WAL, synchronous=FULL, foreign_keys=ON, SQLITE_DBCONFIG_DEFENSIVE,
+ * trusted_schema=OFF and a busy timeout. Every statement is prepared once, on open. Every
+ * SQLite failure is translated into an FL_E* code with sqlite3_errmsg, never ignored.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "store_int.h"
+
+#define APPLICATION_ID 0x464c4544 /* "FLED" */
+#define SCHEMA_VERSION 1
+#define BUSY_TIMEOUT_MS 5000
+
+static const char SCHEMA[] =
+	"PRAGMA application_id = 1179403588;" /* 0x464c4544 */
+	"PRAGMA user_version = 1;"
+	"CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;"
+	"CREATE TABLE entries("
+	" seq INTEGER PRIMARY KEY CHECK (seq >= 1),"
+	" hash BLOB NOT NULL CHECK (length(hash) = 32),"
+	" canon BLOB NOT NULL,"
+	" kind INTEGER NOT NULL,"
+	" idem TEXT NOT NULL UNIQUE,"
+	" fund TEXT, donor TEXT, currency TEXT, amount INTEGER, date TEXT,"
+	" ref INTEGER REFERENCES entries(seq)"
+	") STRICT;"
+	"CREATE INDEX entries_rate ON entries(currency, date) WHERE kind = 3;"
+	"CREATE INDEX entries_ref ON entries(ref) WHERE ref IS NOT NULL;"
+	"CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries"
+	" BEGIN SELECT RAISE(ABORT, 'fundledger: entries are append-only'); END;"
+	"CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries"
+	" BEGIN SELECT RAISE(ABORT, 'fundledger: entries are append-only'); END;"
+	"CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta"
+	" BEGIN SELECT RAISE(ABORT, 'fundledger: meta is append-only'); END;"
+	"CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta"
+	" BEGIN SELECT RAISE(ABORT, 'fundledger: meta is append-only'); END;";
+
+enum {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_HEAD,
+	ST_INSERT,
+	ST_GET,
+	ST_FIND_IDEM,
+	ST_REVERSED_BY,
+	ST_REF_SUM,
+	ST_LIVE_DEPENDENT,
+	ST_RATES,
+	ST_META,
+	ST_COUNT
+};
+
+static const char *const SQL[ST_COUNT] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_HEAD] = "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1",
+	[ST_INSERT] = "INSERT INTO entries(seq, hash, canon, kind, idem, fund, donor, currency,"
+		      " amount, date, ref) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+		      " ON CONFLICT(idem) DO NOTHING",
+	[ST_GET] = "SELECT canon, hash FROM entries WHERE seq = ?",
+	[ST_FIND_IDEM] = "SELECT seq FROM entries WHERE idem = ?",
+	[ST_REVERSED_BY] = "SELECT seq FROM entries WHERE kind = 4 AND ref = ?",
+	[ST_REF_SUM] =
+		"SELECT amount FROM entries w WHERE w.ref = ?1 AND w.kind = ?2 AND w.currency = ?3"
+		" AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.kind = 4 AND r.ref = w.seq)",
+	[ST_LIVE_DEPENDENT] =
+		"SELECT seq FROM entries w WHERE w.ref = ?1 AND w.kind IN (2, 5) AND NOT EXISTS"
+		" (SELECT 1 FROM entries r WHERE r.kind = 4 AND r.ref = w.seq) LIMIT 1",
+	[ST_RATES] = "SELECT seq, currency, date FROM entries e WHERE e.kind = 3 AND NOT EXISTS"
+		     " (SELECT 1 FROM entries r WHERE r.kind = 4 AND r.ref = e.seq) ORDER BY seq",
+	[ST_META] = "SELECT value FROM meta WHERE key = ?",
+};
+
+struct fl_store {
+	sqlite3 *db;
+	sqlite3_stmt *st[ST_COUNT];
+	int in_tx;
+};
+
+struct fl_store_iter {
+	sqlite3_stmt *stmt;
+	fl_store *s;
+};
+
+/* Translates the connection's last error. */
+static int db_error(sqlite3 *db, int rc, const char *what)
+{
+	int code = FL_EIO;
+	int primary = rc & 0xff;
+	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+		code = FL_EBUSY;
+	else if (primary == SQLITE_NOMEM)
+		code = FL_ENOMEM;
+	else if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+		code = FL_ECORRUPT;
+	if (code == FL_EBUSY)
+		return fl_error_set(code, "%s: the ledger is locked by another writer (waited %d ms)",
+				    what, BUSY_TIMEOUT_MS);
+	return fl_error_set(code, "%s: %s", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : db_error(db, rc, "database");
+}
+
+static int configure(sqlite3 *db, int readonly)
+{
+	int err, on = 1;
+	if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK ||
+	    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, &on) != SQLITE_OK ||
+	    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, &on) != SQLITE_OK)
+		return db_error(db, SQLITE_ERROR, "database configuration");
+	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+	if ((err = exec(db, "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;")) < 0)
+		return err;
+	if (!readonly &&
+	    (err = exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+			    "PRAGMA cache_size = -65536;")) < 0)
+		return err;
+	return 0;
+}
+
+static int open_db(sqlite3 **out, const char *path, int flags)
+{
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOFOLLOW, NULL);
+	if (rc != SQLITE_OK) {
+		int err = db_error(db, rc, path);
+		sqlite3_close(db);
+		return err;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	*out = db;
+	return 0;
+}
+
+int fl_store_create(const char *path, const char *origin, const char *created_at)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *ins = NULL;
+	struct stat st;
+	int err;
+	const char *keys[3] = {"format", "origin", "created_at"};
+	const char *vals[3] = {"fundledger/1", origin, created_at};
+
+	if (stat(path, &st) == 0)
+		return fl_error_set(FL_EEXISTS, "%s: already exists; a ledger is never re-created",
+				    path);
+	if ((err = open_db(&db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) < 0)
+		return err;
+	if ((err = configure(db, 0)) < 0 || (err = exec(db, "BEGIN IMMEDIATE")) < 0 ||
+	    (err = exec(db, SCHEMA)) < 0)
+		goto done;
+	if (sqlite3_prepare_v2(db, "INSERT INTO meta(key, value) VALUES (?, ?)", -1, &ins, NULL) !=
+	    SQLITE_OK) {
+		err = db_error(db, SQLITE_ERROR, "database");
+		goto done;
+	}
+	for (int i = 0; i < 3; i++) {
+		int rc;
+		sqlite3_bind_text(ins, 1, keys[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, vals[i], -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(ins)) != SQLITE_DONE) {
+			err = db_error(db, rc, "database");
+			goto done;
+		}
+		sqlite3_reset(ins);
+	}
+	err = exec(db, "COMMIT");
+done:
+	sqlite3_finalize(ins);
+	if (err < 0) {
+		sqlite3_close(db);
+		remove(path);
+		return err;
+	}
+	if (sqlite3_close(db) != SQLITE_OK)
+		return fl_error_set(FL_EIO, "%s: close failed", path);
+	return 0;
+}
+
+static int check_schema(fl_store *s, const char *path)
+{
+	sqlite3_stmt *q = NULL;
+	int err = 0;
+	int64_t app = 0, ver = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT (SELECT application_id FROM pragma_application_id),"
+				      " (SELECT user_version FROM pragma_user_version)",
+			       -1, &q, NULL) != SQLITE_OK)
+		return db_error(s->db, SQLITE_ERROR, path);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		app = sqlite3_column_int64(q, 0);
+		ver = sqlite3_column_int64(q, 1);
+	} else {
+		err = db_error(s->db, SQLITE_ERROR, path);
+	}
+	sqlite3_finalize(q);
+	if (err < 0)
+		return err;
+	if (app != APPLICATION_ID)
+		return fl_error_set(FL_ECORRUPT, "%s: not a fundledger ledger", path);
+	if (ver != SCHEMA_VERSION)
+		return fl_error_set(FL_ECORRUPT, "%s: schema version %lld, this program reads %d",
+				    path, (long long)ver, SCHEMA_VERSION);
+	return 0;
+}
+
+int fl_store_open(fl_store **out, const char *path, int readonly)
+{
+	fl_store *s;
+	struct stat st;
+	int err;
+
+	if (stat(path, &st) != 0)
+		return fl_error_set(FL_EIO,
+				    "%s: %s (create it with 'fundledger init')", path, strerror(errno));
+	if (!(s = calloc(1, sizeof(*s))))
+		return fl_error_set(FL_ENOMEM, "out of memory");
+	err = open_db(&s->db, path, readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+	if (err < 0)
+		goto fail;
+	if ((err = configure(s->db, readonly)) < 0 || (err = check_schema(s, path)) < 0)
+		goto fail;
+	for (int i = 0; i < ST_COUNT; i++) {
+		if (sqlite3_prepare_v3(s->db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
+				       NULL) != SQLITE_OK) {
+			err = db_error(s->db, SQLITE_ERROR, path);
+			goto fail;
+		}
+	}
+	*out = s;
+	return 0;
+fail:
+	fl_store_close(s);
+	return err;
+}
+
+void fl_store_close(fl_store *s)
+{
+	if (!s)
+		return;
+	if (s->in_tx)
+		fl_store_rollback(s);
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+/* Runs a statement that returns no rows, then resets it. */
+static int run(fl_store *s, int which, const char *what)
+{
+	sqlite3_stmt *q = s->st[which];
+	int rc = sqlite3_step(q);
+	int err = rc == SQLITE_DONE ? 0 : db_error(s->db, rc, what);
+	sqlite3_reset(q);
+	return err;
+}
+
+int fl_store_begin(fl_store *s)
+{
+	int err = run(s, ST_BEGIN, "begin");
+	if (err == 0)
+		s->in_tx = 1;
+	return err;
+}
+
+int fl_store_commit(fl_store *s)
+{
+	int err = run(s, ST_COMMIT, "commit");
+	if (err < 0) {
+		fl_store_rollback(s);
+		return err;
+	}
+	s->in_tx = 0;
+	return 0;
+}
+
+void fl_store_rollback(fl_store *s)
+{
+	if (sqlite3_get_autocommit(s->db) == 0) {
+		sqlite3_stmt *q = s->st[ST_ROLLBACK];
+		sqlite3_step(q);
+		sqlite3_reset(q);
+	}
+	s->in_tx = 0;
+}
+
+int fl_store_meta(fl_store *s, const char *key, fl_buf *out)
+{
+	sqlite3_stmt *q = s->st[ST_META];
+	int rc, err = 0;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(q, 0);
+		fl_buf_reset(out);
+		err = fl_buf_put(out, v, (size_t)sqlite3_column_bytes(q, 0));
+	} else if (rc == SQLITE_DONE) {
+		err = fl_error_set(FL_ENOTFOUND, "ledger meta '%s' is missing", key);
+	} else {
+		err = db_error(s->db, rc, "meta");
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return err;
+}
+
+int fl_store_head(fl_store *s, uint64_t *count, unsigned char hash[FL_HASH_LEN])
+{
+	sqlite3_stmt *q = s->st[ST_HEAD];
+	int rc = sqlite3_step(q), err = 0;
+	if (rc == SQLITE_ROW) {
+		*count = (uint64_t)sqlite3_column_int64(q, 0);
+		if (sqlite3_column_bytes(q, 1) != FL_HASH_LEN)
+			err = fl_error_set(FL_ECORRUPT, "entry %llu: stored hash has a bad length",
+					   (unsigned long long)*count);
+		else
+			memcpy(hash, sqlite3_column_blob(q, 1), FL_HASH_LEN);
+	} else if (rc == SQLITE_DONE) {
+		*count = 0;
+		memset(hash, 0, FL_HASH_LEN);
+	} else {
+		err = db_error(s->db, rc, "head");
+	}
+	sqlite3_reset(q);
+	return err;
+}
+
+static void bind_text_or_null(sqlite3_stmt *q, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+int fl_store_insert(fl_store *s, const fl_row *row, uint64_t *existing)
+{
+	sqlite3_stmt *q = s->st[ST_INSERT];
+	int rc, err = 0;
+
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)row->seq);
+	sqlite3_bind_blob(q, 2, row->hash, FL_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, row->canon, (int)row->canon_len, SQLITE_STATIC);
+	sqlite3_bind_int(q, 4, row->kind);
+	sqlite3_bind_text(q, 5, row->idem, -1, SQLITE_STATIC);
+	bind_text_or_null(q, 6, row->fund);
+	bind_text_or_null(q, 7, row->donor);
+	bind_text_or_null(q, 8, row->currency);
+	if (row->amount_null)
+		sqlite3_bind_null(q, 9);
+	else
+		sqlite3_bind_int64(q, 9, row->amount);
+	bind_text_or_null(q, 10, row->date);
+	if (row->ref)
+		sqlite3_bind_int64(q, 11, (sqlite3_int64)row->ref);
+	else
+		sqlite3_bind_null(q, 11);
+	rc = sqlite3_step(q);
+	if (rc != SQLITE_DONE)
+		err = db_error(s->db, rc, "insert");
+	else if (sqlite3_changes(s->db) == 0)
+		err = 1; /* idempotency key already there */
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (err == 1) {
+		if ((err = fl_store_find_idem(s, row->idem, existing)) < 0)
+			return err;
+		return FL_EEXISTS;
+	}
+	return err;
+}
+
+int fl_store_get(fl_store *s, uint64_t seq, fl_buf *canon, unsigned char hash[FL_HASH_LEN])
+{
+	sqlite3_stmt *q = s->st[ST_GET];
+	int rc, err = 0;
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)seq);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		if (canon) {
+			fl_buf_reset(canon);
+			err = fl_buf_put(canon, sqlite3_column_blob(q, 0),
+					 (size_t)sqlite3_column_bytes(q, 0));
+		}
+		if (hash && err == 0) {
+			if (sqlite3_column_bytes(q, 1) != FL_HASH_LEN)
+				err = fl_error_set(FL_ECORRUPT, "entry %llu: bad stored hash",
+						   (unsigned long long)seq);
+			else
+				memcpy(hash, sqlite3_column_blob(q, 1), FL_HASH_LEN);
+		}
+	} else if (rc == SQLITE_DONE) {
+		err = fl_error_set(FL_ENOTFOUND, "no entry %llu", (unsigned long long)seq);
+	} else {
+		err = db_error(s->db, rc, "read");
+	}
+	sqlite3_reset(q);
+	return err;
+}
+
+/* Runs a one-column integer query with one integer or text parameter. */
+static int query_u64(fl_store *s, int which, const char *text, uint64_t num, uint64_t *out,
+		     int *found)
+{
+	sqlite3_stmt *q = s->st[which];
+	int rc, err = 0;
+	if (text)
+		sqlite3_bind_text(q, 1, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(q, 1, (sqlite3_int64)num);
+	rc = sqlite3_step(q);
+	*found = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW)
+		*out = (uint64_t)sqlite3_column_int64(q, 0);
+	else if (rc != SQLITE_DONE)
+		err = db_error(s->db, rc, "query");
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return err;
+}
+
+int fl_store_find_idem(fl_store *s, const char *idem, uint64_t *seq)
+{
+	int found, err = query_u64(s, ST_FIND_IDEM, idem, 0, seq, &found);
+	if (err == 0 && !found)
+		return FL_ENOTFOUND;
+	return err;
+}
+
+int fl_store_reversed_by(fl_store *s, uint64_t seq, uint64_t *by)
+{
+	int found, err = query_u64(s, ST_REVERSED_BY, NULL, seq, by, &found);
+	if (err == 0 && !found)
+		*by = 0;
+	return err;
+}
+
+int fl_store_live_dependent(fl_store *s, uint64_t seq, uint64_t *dep)
+{
+	int found, err = query_u64(s, ST_LIVE_DEPENDENT, NULL, seq, dep, &found);
+	if (err == 0 && !found)
+		*dep = 0;
+	return err;
+}
+
+int fl_store_ref_sum(fl_store *s, uint64_t pledge, int kind, const char *currency, int64_t *sum)
+{
+	sqlite3_stmt *q = s->st[ST_REF_SUM];
+	int rc, err = 0;
+	*sum = 0;
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)pledge);
+	sqlite3_bind_int(q, 2, kind);
+	sqlite3_bind_text(q, 3, currency, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (__builtin_add_overflow(*sum, sqlite3_column_int64(q, 0), sum)) {
+			err = fl_error_set(FL_ERANGE, "amounts against pledge %llu overflow",
+					   (unsigned long long)pledge);
+			break;
+		}
+	}
+	if (err == 0 && rc != SQLITE_DONE)
+		err = db_error(s->db, rc, "query");
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return err;
+}
+
+int fl_store_each_rate(fl_store *s,
+		       int (*fn)(void *ctx, uint64_t seq, const char *currency, const char *date),
+		       void *ctx)
+{
+	sqlite3_stmt *q = s->st[ST_RATES];
+	int rc, err = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(q, 1);
+		const char *d = (const char *)sqlite3_column_text(q, 2);
+		if (!c || !d) {
+			err = fl_error_set(FL_ECORRUPT, "rate entry %lld lacks currency or date",
+					   (long long)sqlite3_column_int64(q, 0));
+			break;
+		}
+		if ((err = fn(ctx, (uint64_t)sqlite3_column_int64(q, 0), c, d)) < 0)
+			break;
+	}
+	if (err == 0 && rc != SQLITE_DONE)
+		err = db_error(s->db, rc, "query");
+	sqlite3_reset(q);
+	return err;
+}
+
+int fl_store_iter_new(fl_store_iter **out, fl_store *s, const fl_filter *f)
+{
+	fl_buf sql = FL_BUF_INIT;
+	fl_store_iter *it = NULL;
+	int err, n = 0;
+
+	err = fl_buf_puts(&sql, "SELECT seq, hash, canon, kind, idem, fund, donor, currency,"
+				" amount, date, ref FROM entries e WHERE 1");
+	if (err == 0 && f && f->fund)
+		err = fl_buf_puts(&sql, " AND fund = :fund");
+	if (err == 0 && f && f->donor)
+		err = fl_buf_puts(&sql, " AND donor = :donor");
+	if (err == 0 && f && f->kind)
+		err = fl_buf_puts(&sql, " AND kind = :kind");
+	if (err == 0 && f && f->from)
+		err = fl_buf_puts(&sql, " AND date >= :from");
+	if (err == 0 && f && f->to)
+		err = fl_buf_puts(&sql, " AND date <= :to");
+	if (err == 0 && f && f->live)
+		err = fl_buf_puts(&sql, " AND kind <> 4 AND NOT EXISTS (SELECT 1 FROM entries r"
+					" WHERE r.kind = 4 AND r.ref = e.seq)");
+	if (err == 0)
+		err = fl_buf_puts(&sql, " ORDER BY seq");
+	if (err < 0)
+		goto done;
+	if (!(it = calloc(1, sizeof(*it)))) {
+		err = fl_error_set(FL_ENOMEM, "out of memory");
+		goto done;
+	}
+	it->s = s;
+	if (sqlite3_prepare_v2(s->db, fl_buf_cstr(&sql), -1, &it->stmt, NULL) != SQLITE_OK) {
+		err = db_error(s->db, SQLITE_ERROR, "query");
+		goto done;
+	}
+	if (f) {
+		const char *names[] = {":fund", ":donor", ":from", ":to"};
+		const char *vals[] = {f->fund, f->donor, f->from, f->to};
+		for (int i = 0; i < 4; i++)
+			if (vals[i])
+				sqlite3_bind_text(it->stmt,
+						  sqlite3_bind_parameter_index(it->stmt, names[i]),
+						  vals[i], -1, SQLITE_TRANSIENT);
+		if (f->kind)
+			sqlite3_bind_int(it->stmt, sqlite3_bind_parameter_index(it->stmt, ":kind"),
+					 (int)f->kind);
+	}
+	(void)n;
+	*out = it;
+	it = NULL;
+done:
+	fl_store_iter_free(it);
+	fl_buf_free(&sql);
+	return err;
+}
+
+static const char *col_text(sqlite3_stmt *q, int i)
+{
+	return (const char *)sqlite3_column_text(q, i);
+}
+
+int fl_store_iter_next(fl_store_iter *it, fl_row *row)
+{
+	sqlite3_stmt *q = it->stmt;
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return db_error(it->s->db, rc, "read");
+	row->seq = (uint64_t)sqlite3_column_int64(q, 0);
+	row->hash = sqlite3_column_blob(q, 1);
+	row->hash_len = (size_t)sqlite3_column_bytes(q, 1);
+	row->canon = sqlite3_column_blob(q, 2);
+	row->canon_len = (size_t)sqlite3_column_bytes(q, 2);
+	row->kind = sqlite3_column_int(q, 3);
+	row->idem = col_text(q, 4);
+	row->fund = col_text(q, 5);
+	row->donor = col_text(q, 6);
+	row->currency = col_text(q, 7);
+	row->amount_null = sqlite3_column_type(q, 8) == SQLITE_NULL;
+	row->amount = sqlite3_column_int64(q, 8);
+	row->date = col_text(q, 9);
+	row->ref = (uint64_t)sqlite3_column_int64(q, 10);
+	return 1;
+}
+
+void fl_store_iter_free(fl_store_iter *it)
+{
+	if (!it)
+		return;
+	sqlite3_finalize(it->stmt);
+	free(it);
+}

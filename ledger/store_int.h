@@ -1,0 +1,96 @@
+/*
+ * store_int.h: the SQLite adapter (private to the library; only store.c includes sqlite3.h).
+ *
+ * Owns the schema (docs/FORMAT.md, "Store"), the connection settings (WAL, synchronous=FULL,
+ * foreign keys, defensive mode, trusted_schema off) and every SQL statement, all prepared once.
+ * Rows of `entries` are append-only: triggers refuse UPDATE and DELETE. The canonical bytes are
+ * the truth; the other columns are derived from them by the ledger and checked by verify.
+ */
+#ifndef FUNDLEDGER_STORE_INT_H
+#define FUNDLEDGER_STORE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fundledger/buf.h"
+#include "fundledger/crypto.h"
+#include "fundledger/error.h"
+#include "fundledger/ledger.h"
+
+typedef struct fl_store fl_store;
+
+/* One stored row. Pointers are borrowed from the statement until the next step. */
+typedef struct {
+	uint64_t seq;
+	const unsigned char *hash; /* FL_HASH_LEN bytes */
+	size_t hash_len;
+	const unsigned char *canon;
+	size_t canon_len;
+	int kind;
+	const char *idem;
+	const char *fund;     /* NULL when the column is NULL */
+	const char *donor;
+	const char *currency;
+	int64_t amount;       /* 0 when NULL */
+	int amount_null;
+	const char *date;
+	uint64_t ref;         /* 0 when NULL */
+} fl_row;
+
+/* Creates a new ledger file with the schema and meta rows; FL_EEXISTS if path exists. */
+int fl_store_create(const char *path, const char *origin, const char *created_at) FL_WARN_UNUSED;
+
+/* Opens an existing ledger; read-only when `readonly`. */
+int fl_store_open(fl_store **out, const char *path, int readonly) FL_WARN_UNUSED;
+void fl_store_close(fl_store *s);
+
+/* Reads a meta value into out; FL_ENOTFOUND when absent. */
+int fl_store_meta(fl_store *s, const char *key, fl_buf *out) FL_WARN_UNUSED;
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Rollback is safe to call when no transaction is open. */
+int fl_store_begin(fl_store *s) FL_WARN_UNUSED;
+int fl_store_commit(fl_store *s) FL_WARN_UNUSED;
+void fl_store_rollback(fl_store *s);
+
+/* The number of entries and the hash of the last one (zeros when empty). */
+int fl_store_head(fl_store *s, uint64_t *count, unsigned char hash[FL_HASH_LEN]) FL_WARN_UNUSED;
+
+/*
+ * Inserts a row. When its idempotency key is already recorded, nothing is inserted, *existing
+ * is set to that entry's seq and FL_EEXISTS is returned (without an error message).
+ */
+int fl_store_insert(fl_store *s, const fl_row *row, uint64_t *existing) FL_WARN_UNUSED;
+
+/* The canonical bytes (and hash, if not NULL) of entry seq; FL_ENOTFOUND when absent. */
+int fl_store_get(fl_store *s, uint64_t seq, fl_buf *canon,
+		 unsigned char hash[FL_HASH_LEN]) FL_WARN_UNUSED;
+
+/* The seq holding an idempotency key; FL_ENOTFOUND when absent. */
+int fl_store_find_idem(fl_store *s, const char *idem, uint64_t *seq) FL_WARN_UNUSED;
+
+/* The reversal of entry seq, or 0 in *by when it is not reversed. */
+int fl_store_reversed_by(fl_store *s, uint64_t seq, uint64_t *by) FL_WARN_UNUSED;
+
+/* Sum of the amounts of unreversed entries of `kind` in `currency` that reference `pledge`. */
+int fl_store_ref_sum(fl_store *s, uint64_t pledge, int kind, const char *currency,
+		     int64_t *sum) FL_WARN_UNUSED;
+
+/* An unreversed contribution or write-off referencing seq, or 0 in *dep. */
+int fl_store_live_dependent(fl_store *s, uint64_t seq, uint64_t *dep) FL_WARN_UNUSED;
+
+/*
+ * Calls fn for every unreversed rate entry (seq, currency, effective date) in seq order.
+ * fn returns 0 to go on or a negative code to stop with it.
+ */
+int fl_store_each_rate(fl_store *s,
+		       int (*fn)(void *ctx, uint64_t seq, const char *currency, const char *date),
+		       void *ctx) FL_WARN_UNUSED;
+
+/* A cursor over rows in seq order, optionally filtered (see fl_filter). */
+typedef struct fl_store_iter fl_store_iter;
+int fl_store_iter_new(fl_store_iter **out, fl_store *s, const fl_filter *filter) FL_WARN_UNUSED;
+/* 1 and *row filled, 0 at the end, or a negative code. */
+int fl_store_iter_next(fl_store_iter *it, fl_row *row) FL_WARN_UNUSED;
+void fl_store_iter_free(fl_store_iter *it);
+
+#endif

@@ -1,0 +1,57 @@
+# tests/cli/lib.sh: sourced by each CLI test script.
+#
+# Gives every script a fresh temporary directory ($T) with its own configuration copy, ledger
+# path and clock, and TAP-style assertions: each prints "ok - ..." or "not ok - ...".
+# Usage:   . "$ROOT/tests/cli/lib.sh"
+#          expect 0 "init creates a ledger" fl init
+set -u
+: "${FUNDLEDGER:?}" "${ROOT:?}"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cp "$ROOT"/config/*.yaml "$T"/
+export FUNDLEDGER_CONFIG="$T/fundledger.yaml"
+export FUNDLEDGER_LEDGER="$T/ledger.db"
+export FUNDLEDGER_USER="tester"
+export FUNDLEDGER_NOW="2026-03-01T12:00:00Z"
+OUT="$T/out"
+ERR="$T/err"
+
+fl() { "$FUNDLEDGER" "$@"; }
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+
+# expect CODE DESCRIPTION COMMAND...: runs COMMAND, captures stdout/stderr in $OUT/$ERR,
+# passes when it exits with CODE.
+expect() {
+	code=$1
+	desc=$2
+	shift 2
+	"$@" >"$OUT" 2>"$ERR"
+	rc=$?
+	if [ "$rc" -eq "$code" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc (exit $rc, expected $code)"
+		sed 's/^/#   stdout: /' "$OUT"
+		sed 's/^/#   stderr: /' "$ERR"
+	fi
+}
+
+# contains FILE PATTERN DESCRIPTION: passes when grep finds the extended regex in FILE.
+contains() {
+	if grep -Eq -- "$2" "$1"; then
+		ok "$3"
+	else
+		not_ok "$3 (no /$2/ in $(basename "$1"))"
+		sed 's/^/#   /' "$1"
+	fi
+}
+
+# count: the number of entries in the ledger, read straight from SQLite.
+count() { sqlite3 "$FUNDLEDGER_LEDGER" 'SELECT count(*) FROM entries'; }
+
+# same A B DESCRIPTION: passes when the two strings are equal.
+same() {
+	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3 (got '$1', expected '$2')"; fi
+}

@@ -1,0 +1,51 @@
+#!/bin/sh
+# test_format.sh: replays the worked example of docs/FORMAT.md and checks every byte and hash
+# it prints, so the document and the code cannot drift apart.
+. "$ROOT/tests/cli/lib.sh"
+export FUNDLEDGER_NOW=2026-01-05T09:30:00Z FUNDLEDGER_USER=treasurer
+
+expect 0 "init" fl init
+expect 0 "rate entry of the example" fl rate --currency EUR --rate 0.921 --date 2026-01-01
+expect 0 "contribution of the example" fl contribute --donor NOR --fund VFTC --currency EUR \
+	--amount 250000 --date 2026-01-05 --bank-ref NO-2026-001 --ref NOR-2026-1
+
+# The hex blocks of FORMAT.md, with their annotations stripped, must equal the stored bytes.
+doc_hex() {
+	awk -v n="$1" '
+		/^### Entry / { e++; inblk = 0; next }
+		e == n && /^```$/ { inblk = !inblk; if (!inblk) exit; next }
+		e == n && inblk && /^[0-9a-f]/ { printf "%s%s", $1, ($2 ~ /^[0-9a-f]+$/ ? $2 : "") }
+	' "$ROOT/docs/FORMAT.md"
+}
+for n in 1 2; do
+	fl show $n --format hex >"$OUT"
+	same "$(cat "$OUT")" "$(doc_hex $n)" "entry $n: bytes equal FORMAT.md's annotated hex"
+done
+
+h1=$(fl show 1 --format hex | xxd -r -p | sha256sum | cut -d' ' -f1)
+h2=$(fl show 2 --format hex | xxd -r -p | sha256sum | cut -d' ' -f1)
+same "$h1" 9a600cb646c6d3c3874ac635dafcb4e7e9129bbf5e2b91f5099322cd27b10d04 "entry 1 hash"
+same "$h2" 5e07019e0cbe820b4b9fa98ad2d475668ba1ed2f894966f041ca1f8488a539f7 "entry 2 hash"
+grep -q "9a600cb646c6d3c3874ac635dafcb4e7e9129bbf5e2b91f5099322cd27b10d04" "$ROOT/docs/FORMAT.md" &&
+	grep -q "5e07019e0cbe820b4b9fa98ad2d475668ba1ed2f894966f041ca1f8488a539f7" "$ROOT/docs/FORMAT.md"
+same $? 0 "FORMAT.md quotes both hashes"
+
+# The derived key of entry 1 is SHA-256 of magic, kind and its content fields.
+key=$(echo 464c450103120003455552 14000a323032362d30312d3031 1c000800000000000e0da8 |
+	tr -d ' ' | xxd -r -p | sha256sum | cut -d' ' -f1)
+fl show 1 >"$OUT"
+contains "$OUT" "ref +auto-$key" "entry 1's derived key is the content digest"
+
+# Every one-line hex command in FORMAT.md reproduces the hash printed after it.
+awk '/^\$ echo / && length($3) > 100 { hex = $3 } /^[0-9a-f]+  -$/ && hex { print hex, $1; hex = "" }' \
+	"$ROOT/docs/FORMAT.md" >"$T/pairs"
+same "$(wc -l <"$T/pairs" | tr -d ' ')" 2 "FORMAT.md has two full-entry hash commands"
+while read -r hex want; do
+	got=$(echo "$hex" | xxd -r -p | sha256sum | cut -d' ' -f1)
+	same "$got" "$want" "FORMAT.md command hashes to what it says (${want%"${want#????????}"}…)"
+done <"$T/pairs"
+
+fl verify >"$OUT"
+contains "$OUT" "^OK 2 entries, head $h2\$" "verify reports the example's head"
+fl show 2 >"$OUT"
+contains "$OUT" "USD +271,444.08 at 0.921 per USD" "USD figure of the example (half-even)"

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs the Debian packages fundledger needs to build and test. As root it runs apt-get;
+# otherwise it prints the command to run.
+set -eu
+PKGS="build-essential pkg-config libssl-dev libsqlite3-dev libyaml-dev libcmocka-dev sqlite3 openssl xxd"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "fundledger: missing packages:$missing" >&2
+	echo "run as root: apt-get update && apt-get install -y$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing
