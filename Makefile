@@ -56,7 +56,8 @@ all: $(BIN)
 # Install missing packages once, when pkg-config cannot find them.
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
-	@pkg-config --exists $(PKGS) $(TEST_PKGS) || sh tools/deps.sh
+	@if ! pkg-config --exists $(PKGS) $(TEST_PKGS) || ! command -v sqlite3 >/dev/null || \
+	    ! command -v xxd >/dev/null; then sh tools/deps.sh; fi
 	@pkg-config --exists $(PKGS) $(TEST_PKGS) && touch $@
 deps: $(DEPS_STAMP)
 
@@ -104,3 +105,51 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# ---- tools ----
+# Helpers for `make bench`: the synthetic CSV generator and the peak-RSS runner. Standalone
+# programs (no library), built with the same flags as everything else.
+TOOLS_BIN = $(BUILD)/tools/gen $(BUILD)/tools/peakrss
+$(BUILD)/tools/%: tools/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+bench: $(BUILD)/tools/gen $(BUILD)/tools/peakrss
+-include $(TOOLS_BIN:=.d)
+# ---- end tools ----
+# ---- fuzz (libFuzzer) ----
+# `make fuzz` builds every tests/fuzz/fuzz_<target>.c with clang's libFuzzer, ASan and UBSan in
+# build/fuzz/ (the library too, instrumented for coverage) and runs each for FUZZ_SECONDS.
+# The seeds in tests/fuzz/corpus/<target> are read, never written: new inputs go to
+# build/fuzz/corpus/<target>, crash inputs to tests/fuzz/crashes/<target>/, each run's log to
+# build/fuzz/<target>.log. Fails when any target found a crash, leak or timeout.
+# libFuzzer comes with clang (Debian: libclang-rt-14-dev, a Recommends of clang-14).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS  = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_SAN      = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+.PHONY: fuzz fuzz-build
+fuzz:
+	$(MAKE) BUILD=build/fuzz CC=$(FUZZ_CC) OPT='-O1 -g -fno-omit-frame-pointer' \
+		SAN='$(FUZZ_SAN)' fuzz-build
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus/$$t tests/fuzz/crashes/$$t; \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+			-artifact_prefix=tests/fuzz/crashes/$$t/ \
+			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t >build/fuzz/$$t.log 2>&1; \
+		rc=$$?; \
+		execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' build/fuzz/$$t.log); \
+		if [ $$rc -eq 0 ]; then \
+			echo "fuzz $$t: $$execs executions in $(FUZZ_SECONDS) s, nothing found"; \
+		else \
+			fail=1; \
+			echo "fuzz $$t: FAILED (status $$rc) after $${execs:-?} executions;" \
+				"log build/fuzz/$$t.log"; \
+			grep -E 'invariant violated|ERROR: |SUMMARY: |Test unit written' \
+				build/fuzz/$$t.log | head -n 4 | sed 's/^/    /'; \
+		fi; \
+	done; exit $$fail
+fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB) | $(DEPS_STAMP)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(PKG_LIBS)
+-include $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%.d)
+# ---- end fuzz ----

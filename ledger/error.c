@@ -14,10 +14,13 @@ static _Thread_local char last_msg[FL_ERROR_MAX];
 
 int fl_error_set(int code, const char *fmt, ...)
 {
+	/* Formatted aside first: callers may pass fl_error_last() itself as an argument. */
+	char msg[FL_ERROR_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memcpy(last_msg, msg, sizeof(last_msg));
 	last_code = code;
 	return code;
 }

@@ -9,6 +9,7 @@
  * the whole file as one ledger batch: any error rolls everything back.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,16 +270,30 @@ static int row_entry(importer *im, const fl_csv_record *rec, fl_entry *e)
 		return err;
 	if (!(ccy = fl_config_currency(im->cfg, e->currency)))
 		return fl_error_set(FL_ENOTFOUND, "currency: unknown currency '%.8s'", s);
-	if ((err = copy_text(e->fund, sizeof(e->fund), val(im, rec, COL_FUND, &len), len, COL_FUND)) < 0 ||
-	    (err = copy_text(e->donor, sizeof(e->donor), val(im, rec, COL_DONOR, &len), len, COL_DONOR)) < 0 ||
-	    (err = copy_text(e->date, sizeof(e->date), val(im, rec, COL_DATE, &len), len, COL_DATE)) < 0 ||
-	    (err = copy_text(e->due, sizeof(e->due), val(im, rec, COL_DUE, &len), len, COL_DUE)) < 0 ||
-	    (err = copy_text(e->idem, sizeof(e->idem), val(im, rec, COL_REF, &len), len, COL_REF)) < 0 ||
-	    (err = copy_text(e->earmark, sizeof(e->earmark), val(im, rec, COL_EARMARK, &len), len, COL_EARMARK)) < 0 ||
-	    (err = copy_text(e->donor_ref, sizeof(e->donor_ref), val(im, rec, COL_DONOR_REF, &len), len, COL_DONOR_REF)) < 0 ||
-	    (err = copy_text(e->announcement, sizeof(e->announcement), val(im, rec, COL_ANNOUNCEMENT, &len), len, COL_ANNOUNCEMENT)) < 0 ||
-	    (err = copy_text(e->bank_ref, sizeof(e->bank_ref), val(im, rec, COL_BANK_REF, &len), len, COL_BANK_REF)) < 0)
-		return err;
+	{
+		/* Text columns, copied one at a time (val() sets len). */
+		static const struct {
+			int col;
+			size_t off, cap;
+		} texts[] = {
+			{COL_FUND, offsetof(fl_entry, fund), sizeof(((fl_entry *)0)->fund)},
+			{COL_DONOR, offsetof(fl_entry, donor), sizeof(((fl_entry *)0)->donor)},
+			{COL_DATE, offsetof(fl_entry, date), sizeof(((fl_entry *)0)->date)},
+			{COL_DUE, offsetof(fl_entry, due), sizeof(((fl_entry *)0)->due)},
+			{COL_REF, offsetof(fl_entry, idem), sizeof(((fl_entry *)0)->idem)},
+			{COL_EARMARK, offsetof(fl_entry, earmark), sizeof(((fl_entry *)0)->earmark)},
+			{COL_DONOR_REF, offsetof(fl_entry, donor_ref), sizeof(((fl_entry *)0)->donor_ref)},
+			{COL_ANNOUNCEMENT, offsetof(fl_entry, announcement),
+			 sizeof(((fl_entry *)0)->announcement)},
+			{COL_BANK_REF, offsetof(fl_entry, bank_ref), sizeof(((fl_entry *)0)->bank_ref)},
+		};
+		for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+			s = val(im, rec, texts[i].col, &len);
+			if ((err = copy_text((char *)e + texts[i].off, texts[i].cap, s, len,
+					     texts[i].col)) < 0)
+				return err;
+		}
+	}
 	if (e->fund[0] && fl_code_check(e->fund, strlen(e->fund)) < 0)
 		return fl_error_set(FL_EINVALID, "fund: '%s' is not a fund code", e->fund);
 	if (e->donor[0] && fl_code_check(e->donor, strlen(e->donor)) < 0)
@@ -318,6 +333,27 @@ static int note_line(importer *im, size_t line)
 	return 0;
 }
 
+/*
+ * Turns the current message into "name:LINE: message". The CSV reader says "line N: ..."
+ * itself (its N is where the bad record starts); other messages get `line`.
+ */
+static void located_error(const char *name, size_t line)
+{
+	const char *msg = fl_error_last();
+	char rest[FL_ERROR_MAX];
+	char *end;
+	unsigned long long n;
+	if (strncmp(msg, "line ", 5) == 0) {
+		n = strtoull(msg + 5, &end, 10);
+		if (end != msg + 5 && end[0] == ':' && end[1] == ' ') {
+			snprintf(rest, sizeof(rest), "%s", end + 2);
+			fl_error_set(fl_error_code(), "%s:%llu: %s", name, n, rest);
+			return;
+		}
+	}
+	fl_error_prefix("%s:%zu: ", name, line);
+}
+
 int fl_import_csv_mem(fl_import_stats *out, fl_ledger *l, const char *name, const char *data,
 		      size_t len, const char *recorded_by, const char *recorded_at)
 {
@@ -340,7 +376,7 @@ int fl_import_csv_mem(fl_import_stats *out, fl_ledger *l, const char *name, cons
 	if ((err = fl_csv_new(&csv, data, len)) < 0)
 		goto done;
 	if ((rc = fl_csv_next(csv, &rec)) <= 0) {
-		err = rc < 0 ? rc : fl_error_set(FL_EINVALID, "line 1: empty file, expected a header row");
+		err = rc < 0 ? rc : fl_error_set(FL_EINVALID, "empty file, expected a header row");
 		goto located;
 	}
 	line = rec.line;
@@ -384,18 +420,15 @@ int fl_import_csv_mem(fl_import_stats *out, fl_ledger *l, const char *name, cons
 		out->last = e.seq;
 	}
 	if (rc < 0) {
-		/* The reader's messages already say "line N: ". */
-		err = fl_error_prefix("%s:", name);
+		err = rc;
+		located_error(name, line);
 		goto done;
 	}
 	err = fl_ledger_commit(l);
 	begun = 0;
 	goto done;
 located:
-	if (strncmp(fl_error_last(), "line ", 5) == 0)
-		fl_error_prefix("%s:", name);
-	else
-		fl_error_prefix("%s:%zu: ", name, line);
+	located_error(name, line);
 done:
 	if (begun)
 		fl_ledger_rollback(l);

@@ -249,9 +249,13 @@ static int check_codes(const fl_ledger *l, const fl_entry *e)
 /* Loads entry seq (which must precede the one being appended) and checks it is live. */
 static int load_live(fl_ledger *l, uint64_t seq, fl_entry *out, const char *role)
 {
-	uint64_t by;
+	uint64_t by, count = l->count;
+	unsigned char head[FL_HASH_LEN];
 	int err;
-	if (seq == 0 || seq > l->count)
+	/* Outside a batch the cached count may be stale; ask the store. */
+	if (!l->in_batch && (err = fl_store_head(l->store, &count, head)) < 0)
+		return err;
+	if (seq == 0 || seq > count)
 		return fl_error_set(FL_ENOTFOUND, "%s %llu does not exist", role,
 				    (unsigned long long)seq);
 	if ((err = fl_store_get(l->store, seq, &l->scratch, NULL)) < 0 ||
@@ -419,15 +423,6 @@ static int check_replay(fl_ledger *l, fl_entry *e, fl_append_status *status, int
 		return err;
 	if (old.kind != e->kind)
 		goto conflict;
-	/* Write-offs are completed from their pledge; compare like with like. */
-	if (e->kind == FL_KIND_WRITEOFF) {
-		if (!e->fund[0])
-			strcpy(e->fund, old.fund);
-		if (!e->donor[0])
-			strcpy(e->donor, old.donor);
-		if (!e->currency[0])
-			strcpy(e->currency, old.currency);
-	}
 	if ((err = fl_entry_content_digest(mine, e)) < 0 ||
 	    (err = fl_entry_content_digest(theirs, &old)) < 0)
 		return err;
@@ -461,21 +456,18 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 		return fl_error_set(FL_EINVALID, "unknown entry kind");
 	if ((err = check_codes(l, e)) < 0)
 		return err;
-	if (e->kind == FL_KIND_WRITEOFF && e->pledge) {
-		/* Complete fund, donor and currency first so the derived key is stable. */
+	if (e->kind == FL_KIND_WRITEOFF) {
+		/* Complete fund, donor and currency from the pledge first, so that the derived key
+		 * and the replay comparison see the entry as it will be recorded. */
 		fl_entry p;
-		if ((err = fl_store_get(l->store, e->pledge, &l->scratch, NULL)) == 0 &&
-		    (err = fl_entry_decode(&p, l->scratch.data, l->scratch.len)) == 0 &&
-		    p.kind == FL_KIND_PLEDGE) {
-			if (!e->fund[0])
-				strcpy(e->fund, p.fund);
-			if (!e->donor[0])
-				strcpy(e->donor, p.donor);
-			if (!e->currency[0])
-				strcpy(e->currency, p.currency);
-		} else if (err < 0 && err != FL_ENOTFOUND) {
+		if ((err = load_pledge(l, e->pledge, &p)) < 0)
 			return err;
-		}
+		if (!e->fund[0])
+			strcpy(e->fund, p.fund);
+		if (!e->donor[0])
+			strcpy(e->donor, p.donor);
+		if (!e->currency[0])
+			strcpy(e->currency, p.currency);
 	}
 	if (e->idem[0]) {
 		if ((err = fl_idem_check(e->idem)) < 0)

@@ -131,7 +131,7 @@ int fl_entry_encode(fl_buf *out, const fl_entry *e) FL_WARN_UNUSED;
 /*
  * Decodes canonical bytes into *out. Rejects a bad magic or version, unknown kinds or tags,
  * tags out of order or repeated, wrong lengths, non-canonical values, missing or forbidden
- * fields and trailing bytes. 0 or FL_ECORRUPT.
+ * fields and trailing bytes. 0 or FL_ECORRUPT; after a failure *out holds no meaning.
  */
 int fl_entry_decode(fl_entry *out, const void *p, size_t n) FL_WARN_UNUSED;
 

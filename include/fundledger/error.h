@@ -36,7 +36,8 @@ enum {
 
 /*
  * Records `code` with a printf-style message and returns `code`, so a failing function can
- * `return fl_error_set(FL_EINVALID, "...")`. A message longer than FL_ERROR_MAX is cut.
+ * `return fl_error_set(FL_EINVALID, "...")`. A message longer than FL_ERROR_MAX is cut. The
+ * arguments may include fl_error_last(), to wrap the previous message.
  */
 int fl_error_set(int code, const char *fmt, ...) FL_PRINTF(2, 3);
 

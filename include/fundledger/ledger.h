@@ -36,7 +36,7 @@ int fl_ledger_init(const char *path, const char *origin, const char *created_at)
 
 /*
  * Opens a ledger. cfg is borrowed and must outlive the ledger; it may be NULL for read-only
- * use that needs no look-ups (verify). 0, FL_ENOTFOUND (no such file), FL_EIO, FL_ECORRUPT.
+ * use that needs no look-ups (verify). 0, FL_EIO (no such file, or unreadable), FL_ECORRUPT.
  */
 int fl_ledger_open(fl_ledger **out, const char *path, const fl_config *cfg,
 		   unsigned flags) FL_WARN_UNUSED;

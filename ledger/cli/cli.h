@@ -47,6 +47,8 @@ const cli_command *cli_find(const char *name);
 int cli_fail(int code);
 /* Prints "fundledger: <formatted>" and returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) FL_PRINTF(1, 2);
+/* Reports the option getopt_long just refused (opterr is off) and returns EXIT_USAGE. */
+int cli_bad_option(int argc, char **argv);
 /* Prints the usage of a command to f. */
 void cli_print_usage(FILE *f, const cli_command *c);
 /* Exit code for a library code. */

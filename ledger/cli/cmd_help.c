@@ -20,7 +20,10 @@ int cmd_help(cli_ctx *ctx, int argc, char **argv)
 	}
 	printf("usage: fundledger [-c CONFIG] [-d LEDGER] [-u USER] <command> [options]\n");
 	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
-		printf("\nfor the %s:\n", strcmp(groups[g], "everyone") ? groups[g] : "everyone");
+		if (strcmp(groups[g], "everyone") == 0)
+			printf("\nfor everyone:\n");
+		else
+			printf("\nfor the %s:\n", groups[g]);
 		for (c = cli_commands; c->name; c++)
 			if (strcmp(c->group, groups[g]) == 0)
 				printf("  %-11s %s\n", c->name, c->summary);

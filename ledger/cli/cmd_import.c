@@ -14,7 +14,8 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("import takes one CSV file");
 	if ((err = fl_import_csv(&st, ctx->ledger, argv[1], ctx->user, ctx->now)) < 0)
 		return cli_fail(err);
-	printf("%s: %" PRIu64 " rows, %" PRIu64 " new entries", argv[1], st.rows, st.appended);
+	printf("%s: %" PRIu64 " row%s, %" PRIu64 " new entr%s", argv[1], st.rows,
+	       st.rows == 1 ? "" : "s", st.appended, st.appended == 1 ? "y" : "ies");
 	if (st.appended)
 		printf(" (%" PRIu64 "-%" PRIu64 ")", st.first, st.last);
 	printf(", %" PRIu64 " already recorded\n", st.replayed);

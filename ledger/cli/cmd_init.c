@@ -17,7 +17,7 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
 		if (c == 'o')
 			origin = optarg;
 		else
-			return EXIT_USAGE;
+			return cli_bad_option(argc, argv);
 	}
 	if (optind != argc)
 		return cli_usage_error("init takes no arguments");

@@ -59,7 +59,7 @@ int cmd_log(cli_ctx *ctx, int argc, char **argv)
 			filter.to = to;
 			break;
 		case 'o': err = cli_format_parse(&s.fmt, optarg, 0); break;
-		default: return EXIT_USAGE;
+		default: return cli_bad_option(argc, argv);
 		}
 		if (err < 0)
 			return cli_fail(err);

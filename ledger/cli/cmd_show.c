@@ -19,7 +19,7 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'o')
-			return EXIT_USAGE;
+			return cli_bad_option(argc, argv);
 		if ((err = cli_format_parse(&fmt, optarg, 1)) < 0)
 			return cli_fail(err);
 	}

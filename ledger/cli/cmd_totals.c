@@ -89,7 +89,7 @@ int cmd_totals(cli_ctx *ctx, int argc, char **argv)
 		case 'F': err = cli_date(from, optarg, "--from"); filter.from = from; break;
 		case 'T': err = cli_date(to, optarg, "--to"); filter.to = to; break;
 		case 'o': err = cli_format_parse(&fmt, optarg, 0); break;
-		default: return EXIT_USAGE;
+		default: return cli_bad_option(argc, argv);
 		}
 		if (err < 0)
 			return cli_fail(err);

@@ -130,6 +130,7 @@ int main(int argc, char **argv)
 	int c, rc, err, first;
 
 	memset(&ctx, 0, sizeof(ctx));
+	opterr = 0; /* option errors are reported as "fundledger: ..." */
 	while ((c = getopt_long(argc, argv, "+c:d:u:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': config_opt = optarg; break;
@@ -141,7 +142,11 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("fundledger %s (entry format v%d)\n", FL_VERSION, FL_FORMAT_VERSION);
 			return cli_finish_stdout();
-		default: usage(stderr); return EXIT_USAGE;
+		default:
+			cli_usage_error("bad option '%.60s' (unknown, or missing its value)",
+					argv[optind - 1]);
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {

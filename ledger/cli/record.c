@@ -81,7 +81,7 @@ int cli_record(cli_ctx *ctx, int argc, char **argv, fl_kind kind)
 
 	while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
 		if (c == '?')
-			return EXIT_USAGE;
+			return cli_bad_option(argc, argv);
 		if (!strchr(k->allowed, c))
 			return cli_usage_error("%s does not take --%s", argv[0], opt_name(c));
 		if (c == O_ALL)

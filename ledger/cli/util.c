@@ -4,6 +4,7 @@
  * JSON forms are stable and documented in docs/FORMAT.md ("Machine-readable output").
  */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,6 +40,14 @@ int cli_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_USAGE;
+}
+
+int cli_bad_option(int argc, char **argv)
+{
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+	return cli_usage_error("%s: bad option '%.60s' (unknown, or missing its value); see "
+			       "'fundledger help %s'",
+			       argv[0], arg, argv[0]);
 }
 
 void cli_print_usage(FILE *f, const cli_command *c)

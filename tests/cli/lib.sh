@@ -48,8 +48,16 @@ contains() {
 	fi
 }
 
-# count: the number of entries in the ledger, read straight from SQLite.
-count() { sqlite3 "$FUNDLEDGER_LEDGER" 'SELECT count(*) FROM entries'; }
+# count: the number of entries in the ledger, read straight from SQLite; "no ledger" when
+# the file does not exist (sqlite3 would otherwise create an empty file there, which a later
+# `fundledger init` then refuses as an existing ledger).
+count() {
+	if [ -f "$FUNDLEDGER_LEDGER" ]; then
+		sqlite3 "$FUNDLEDGER_LEDGER" 'SELECT count(*) FROM entries'
+	else
+		echo "no ledger"
+	fi
+}
 
 # same A B DESCRIPTION: passes when the two strings are equal.
 same() {
