@@ -957,8 +957,6 @@ static int load_main(fl_config *cfg, const doc *d, char **paths)
 		{"funds", 1},  {"donors", 1}, {"currencies", 1}
 	};
 	const node *v[COUNT(spec)];
-	long bad;
-	size_t chars;
 	int err;
 
 	if ((err = fields(d->file, d->root, "the main configuration", spec, COUNT(spec), v)) < 0)
@@ -978,9 +976,9 @@ static int load_main(fl_config *cfg, const doc *d, char **paths)
 	if (v[2]) {
 		if ((err = get_string(d->file, v[2], "recorded_by")) < 0)
 			return err;
-		if (text_scan((const unsigned char *)v[2]->str, v[2]->len, &bad, &chars) == 0 &&
-		    chars > RECORDED_BY_MAX)
-			return err_at(d->file, v[2], "'recorded_by' is longer than %d characters",
+		/* The limit is in bytes, as in the entries that will carry the name. */
+		if (v[2]->len > RECORDED_BY_MAX)
+			return err_at(d->file, v[2], "'recorded_by' is longer than %d bytes",
 				      RECORDED_BY_MAX);
 		if ((err = dup_string(&cfg->recorded_by, v[2])) < 0)
 			return err;

@@ -230,6 +230,8 @@ static int parse_seq_or_ref(importer *im, const char *s, size_t len, uint64_t *o
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
 	if (i == len && len > 0) {
+		if (v == 0)
+			return fl_error_set(FL_EINVALID, "entries are numbered from 1");
 		*out = v;
 		return 0;
 	}

@@ -137,7 +137,6 @@ int main(int argc, char **argv)
 		case 'd': ledger_opt = optarg; break;
 		case 'u': user_opt = optarg; break;
 		case 'h':
-			usage(stdout);
 			return cmd_help(&ctx, 1, argv) ? EXIT_RUNTIME : cli_finish_stdout();
 		case 'V':
 			printf("fundledger %s (entry format v%d)\n", FL_VERSION, FL_FORMAT_VERSION);

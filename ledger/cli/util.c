@@ -227,7 +227,8 @@ void cli_entry_text(const cli_ctx *ctx, FILE *f, const fl_entry *e, uint64_t rev
 			 e->reason);
 		break;
 	}
-	fprintf(f, "%6" PRIu64 "  %-10s  %-12s  %-4s  %-14s  %-3s  %18s  %15s  %s", e->seq,
+	/* A reversal has no date of its own: show the day it was recorded. */
+	fprintf(f, "%6" PRIu64 "  %-10.10s  %-12s  %-4s  %-14s  %-3s  %18s  %15s  %s", e->seq,
 		e->date[0] ? e->date : e->recorded_at, fl_kind_name(e->kind), e->fund, e->donor,
 		e->currency, amt, usd, detail);
 	if (reversed_by)

@@ -271,7 +271,7 @@ static const bad_case bad_cases[] = {
 	{"origin-non-ascii", "fundledger.yaml", 2, 9, "'origin' must be printable ASCII"},
 	{"origin-too-long", "fundledger.yaml", 2, 9, "'origin' is longer than 255 characters"},
 	{"recorded-by-too-long", "fundledger.yaml", 3, 14,
-	 "'recorded_by' is longer than 64 characters"},
+	 "'recorded_by' is longer than 64 bytes"},
 	/* currencies */
 	{"currency-minor-units-decimal", "currencies.yaml", 3, 42, "from 0 to 4, not '2.0'"},
 	{"currency-minor-units-sign", "currencies.yaml", 3, 42, "from 0 to 4, not '+2'"},
