@@ -175,9 +175,11 @@ int fl_years_parse(fl_entry *e, const char *s)
 		return 0;
 	}
 	for (size_t i = 0; i <= len; i += 5) {
-		if (e->n_years == FL_YEARS_MAX)
+		if (e->n_years == FL_YEARS_MAX) {
+			e->n_years = 0;
 			return fl_error_set(FL_EINVALID, "years '%.80s': more than %d years", s,
 					    FL_YEARS_MAX);
+		}
 		if (len - i < 4 || parse_year(s + i, 4, &a) < 0)
 			goto bad;
 		if (i + 4 < len && s[i + 4] != ';')

@@ -306,7 +306,7 @@ static int row_entry(importer *im, const fl_csv_record *rec, fl_entry *e)
 		return fl_error_set(FL_EINVALID, "due: '%s' is not a date (YYYY-MM-DD)", e->due);
 	s = val(im, rec, COL_AMOUNT, &len);
 	if (len && (err = fl_money_parse(&e->amount, s, len, ccy->minor_units)) < 0)
-		return fl_error_prefix("amount: ");
+		return err; /* the message names the amount */
 	if (len && e->amount == 0)
 		return fl_error_set(FL_EINVALID, "amount: must be more than zero");
 	s = val(im, rec, COL_RATE, &len);

@@ -128,9 +128,9 @@ bad after 4 "text after the closing quote of field 2$" "text after a closing quo
 } >utf8.csv
 bad utf8 4 "earmark: invalid UTF-8$" "invalid UTF-8"
 printf '%s\n%s\n%s\n%s\n' "$HEADER" "$G2" "$G3" 'pledge,n-x,VFTC,FRA,EUR,1e5,2026-01-15,2026,,,,,,,' >amount.csv
-bad amount 4 "amount: amount '1e5' has invalid character 'e'" "a bad amount on line 4 after two good rows"
+bad amount 4 "amount '1e5' has invalid character 'e'" "a bad amount on line 4 after two good rows"
 printf '%s\n%s\n%s\n%s\n' "$HEADER" "$G2" "$G3" 'pledge,n-x,VFTC,FRA,EUR,1.234,2026-01-15,2026,,,,,,,' >decimals.csv
-bad decimals 4 "amount: amount '1\.234' has more than 2 decimals$" "too many decimals on line 4"
+bad decimals 4 "amount '1\.234' has more than 2 decimals$" "too many decimals on line 4"
 printf 'kind,ref,colour\nrate,x,red\n' >unkcol.csv
 bad unkcol 1 "unknown column 'colour'" "an unknown column"
 printf 'ref,currency,date,rate\nx,EUR,2026-01-01,0.9\n' >nokind.csv
