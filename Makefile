@@ -144,8 +144,8 @@ fuzz:
 			fail=1; \
 			echo "fuzz $$t: FAILED (status $$rc) after $${execs:-?} executions;" \
 				"log build/fuzz/$$t.log"; \
-			grep -E 'invariant violated|ERROR: |SUMMARY: |Test unit written' \
-				build/fuzz/$$t.log | head -n 4 | sed 's/^/    /'; \
+			grep -aE 'invariant violated|ERROR: |SUMMARY: |Test unit written' \
+				build/fuzz/$$t.log | head -n 4 | cut -c1-240 | sed 's/^/    /'; \
 		fi; \
 	done; exit $$fail
 fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)

@@ -949,12 +949,57 @@ static int sub_path(char **out, const char *main_path, const node *v)
 	return 0;
 }
 
+/*
+ * The authorised keys: a sequence of {vkey: NAME+KEYID+BASE64, role: treasurer|auditor}.
+ * Treasurer keys are note keys (type 0x01), auditor keys cosignature keys (type 0x04).
+ */
+static int load_keys(fl_config *cfg, const doc *d, const node *list)
+{
+	static const field spec[] = {{"vkey", 1}, {"role", 1}};
+	const node *v[COUNT(spec)];
+	int err;
+
+	if ((err = get_seq(d->file, list, "keys")) < 0)
+		return err;
+	if (!(cfg->keys = calloc(list->n, sizeof(*cfg->keys))) ||
+	    !(cfg->key_roles = calloc(list->n, sizeof(*cfg->key_roles))))
+		return no_memory();
+	for (size_t i = 0; i < list->n; i++) {
+		fl_vkey *k = &cfg->keys[i];
+		if ((err = fields(d->file, list->kid[i], "a key", spec, COUNT(spec), v)) < 0 ||
+		    (err = get_string(d->file, v[0], "vkey")) < 0 ||
+		    (err = get_string(d->file, v[1], "role")) < 0)
+			return err;
+		if (fl_vkey_parse(k, v[0]->str, v[0]->len) < 0)
+			return err_at(d->file, v[0], "%s", fl_error_last());
+		if (strcmp(v[1]->str, "treasurer") == 0)
+			cfg->key_roles[i] = FL_ROLE_TREASURER;
+		else if (strcmp(v[1]->str, "auditor") == 0)
+			cfg->key_roles[i] = FL_ROLE_AUDITOR;
+		else
+			return err_at(d->file, v[1], "role '%.*s' is not treasurer or auditor",
+				      show(v[1]), v[1]->str);
+		if ((cfg->key_roles[i] == FL_ROLE_TREASURER) != (k->type == FL_SIGTYPE_ED25519))
+			return err_at(d->file, v[0],
+				      "a %s key must be of type 0x%02x (see 'fundledger key generate')",
+				      v[1]->str,
+				      cfg->key_roles[i] == FL_ROLE_TREASURER ? FL_SIGTYPE_ED25519
+									     : FL_SIGTYPE_COSIGNATURE);
+		for (size_t j = 0; j < i; j++)
+			if (cfg->keys[j].id == k->id && strcmp(cfg->keys[j].name, k->name) == 0)
+				return err_at(d->file, v[0], "key %s+%08x is listed twice", k->name,
+					      (unsigned)k->id);
+		cfg->n_keys = i + 1;
+	}
+	return 0;
+}
+
 /* The settings of the main file, and the paths of the other three. */
 static int load_main(fl_config *cfg, const doc *d, char **paths)
 {
 	static const field spec[] = {
 		{"ledger", 1}, {"origin", 1},	  {"recorded_by", 0},
-		{"funds", 1},  {"donors", 1}, {"currencies", 1}
+		{"funds", 1},  {"donors", 1}, {"currencies", 1}, {"keys", 0}
 	};
 	const node *v[COUNT(spec)];
 	int err;
@@ -987,6 +1032,8 @@ static int load_main(fl_config *cfg, const doc *d, char **paths)
 		if ((err = get_string(d->file, v[3 + i], spec[3 + i].key)) < 0 ||
 		    (err = sub_path(&paths[i], d->file, v[3 + i])) < 0)
 			return err;
+	if (v[6])
+		return load_keys(cfg, d, v[6]);
 	return 0;
 }
 
@@ -1030,6 +1077,24 @@ done:
 	return err;
 }
 
+const fl_vkey *fl_config_key(const fl_config *cfg, unsigned char type,
+			     const unsigned char pub[FL_ED25519_PUB_LEN], fl_key_role *role)
+{
+	for (size_t i = 0; i < cfg->n_keys; i++)
+		if (cfg->keys[i].type == type &&
+		    memcmp(cfg->keys[i].pub, pub, FL_ED25519_PUB_LEN) == 0) {
+			if (role)
+				*role = cfg->key_roles[i];
+			return &cfg->keys[i];
+		}
+	return NULL;
+}
+
+const char *fl_role_name(fl_key_role role)
+{
+	return role == FL_ROLE_TREASURER ? "treasurer" : role == FL_ROLE_AUDITOR ? "auditor" : "";
+}
+
 void fl_config_free(fl_config *cfg)
 {
 	if (!cfg)
@@ -1051,6 +1116,8 @@ void fl_config_free(fl_config *cfg)
 	for (size_t i = 0; i < cfg->n_currencies; i++)
 		free(cfg->currencies[i].name);
 	free(cfg->currencies);
+	free(cfg->keys);
+	free(cfg->key_roles);
 	free(cfg);
 }
 

@@ -8,22 +8,18 @@
  * kind that are not reversed; at most one unreversed rate exists per currency and effective
  * date. Any failure leaves the batch to be rolled back whole by the caller.
  *
- * Rates are cached per batch (they are few: a dozen currencies a month) so that a large
- * import does not query the store for each contribution.
+ * Rates are loaded per batch into an fl_rates table (they are few: a dozen currencies a
+ * month) so that a large import does not query the store for each contribution.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fundledger/ledger.h"
 #include "fundledger/money.h"
+#include "fundledger/note.h"
 #include "ledger_int.h"
-
-typedef struct {
-	uint64_t seq;
-	uint64_t rate;
-	char currency[FL_CURRENCY_LEN + 1];
-	char date[FL_DATE_LEN + 1];
-} rate_item;
+#include "rates_int.h"
+#include "tree_int.h"
 
 struct fl_ledger {
 	fl_store *store;
@@ -35,10 +31,13 @@ struct fl_ledger {
 	char at[FL_TIME_LEN + 1];
 	uint64_t count;
 	unsigned char head[FL_HASH_LEN];
-	rate_item *rates; /* sorted by currency, then date */
-	size_t n_rates, cap_rates;
+	fl_rates rates; /* the rates that stand, for converting contributions */
 	fl_buf canon;
 	fl_buf scratch;
+	const fl_signer *signer; /* borrowed; NULL until fl_ledger_set_signer */
+	const fl_vkey *signer_key; /* its authorised treasurer key in cfg */
+	fl_tree *tree;           /* open during a batch */
+	uint64_t batch_start;    /* entries before the batch */
 };
 
 int fl_ledger_init(const char *path, const char *origin, const char *created_at)
@@ -85,9 +84,10 @@ void fl_ledger_free(fl_ledger *l)
 {
 	if (!l)
 		return;
+	fl_tree_free(l->tree);
 	fl_store_close(l->store);
 	free(l->origin);
-	free(l->rates);
+	fl_rates_free(&l->rates);
 	fl_buf_free(&l->canon);
 	fl_buf_free(&l->scratch);
 	free(l);
@@ -108,70 +108,6 @@ int fl_ledger_head(fl_ledger *l, uint64_t *count, unsigned char hash[FL_HASH_LEN
 	return fl_store_head(l->store, count, hash);
 }
 
-/* ---- the rate cache ---- */
-
-static int rate_cmp(const char *ccy_a, const char *date_a, const rate_item *b)
-{
-	int c = strcmp(ccy_a, b->currency);
-	return c ? c : strcmp(date_a, b->date);
-}
-
-/* Index of the first item not less than (ccy, date). */
-static size_t rate_lower(const fl_ledger *l, const char *ccy, const char *date)
-{
-	size_t lo = 0, hi = l->n_rates;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (rate_cmp(ccy, date, &l->rates[mid]) > 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static int rate_insert(fl_ledger *l, uint64_t seq, uint64_t rate, const char *ccy, const char *date)
-{
-	size_t at = rate_lower(l, ccy, date);
-	if (l->n_rates == l->cap_rates) {
-		size_t cap = l->cap_rates ? 2 * l->cap_rates : 64;
-		rate_item *p = realloc(l->rates, cap * sizeof(*p));
-		if (!p)
-			return fl_error_set(FL_ENOMEM, "out of memory");
-		l->rates = p;
-		l->cap_rates = cap;
-	}
-	memmove(&l->rates[at + 1], &l->rates[at], (l->n_rates - at) * sizeof(*l->rates));
-	l->rates[at].seq = seq;
-	l->rates[at].rate = rate;
-	memcpy(l->rates[at].currency, ccy, FL_CURRENCY_LEN + 1);
-	memcpy(l->rates[at].date, date, FL_DATE_LEN + 1);
-	l->n_rates++;
-	return 0;
-}
-
-static void rate_remove(fl_ledger *l, uint64_t seq)
-{
-	for (size_t i = 0; i < l->n_rates; i++)
-		if (l->rates[i].seq == seq) {
-			memmove(&l->rates[i], &l->rates[i + 1],
-				(l->n_rates - i - 1) * sizeof(*l->rates));
-			l->n_rates--;
-			return;
-		}
-}
-
-/* The rate in force for ccy on date: the newest effective date on or before it. */
-static const rate_item *rate_in_force(const fl_ledger *l, const char *ccy, const char *date)
-{
-	size_t at = rate_lower(l, ccy, date);
-	if (at < l->n_rates && rate_cmp(ccy, date, &l->rates[at]) == 0)
-		return &l->rates[at];
-	if (at > 0 && strcmp(l->rates[at - 1].currency, ccy) == 0)
-		return &l->rates[at - 1];
-	return NULL;
-}
-
 static int load_rate(void *ctx, uint64_t seq, const char *ccy, const char *date)
 {
 	fl_ledger *l = ctx;
@@ -183,7 +119,7 @@ static int load_rate(void *ctx, uint64_t seq, const char *ccy, const char *date)
 	if (e.kind != FL_KIND_RATE || strcmp(e.currency, ccy) || strcmp(e.date, date))
 		return fl_error_set(FL_ECORRUPT, "entry %llu: columns disagree with its bytes",
 				    (unsigned long long)seq);
-	return rate_insert(l, seq, e.rate, ccy, date);
+	return fl_rates_insert(&l->rates, seq, e.rate, ccy, date);
 }
 
 /* ---- batches ---- */
@@ -197,6 +133,9 @@ int fl_ledger_begin(fl_ledger *l, const char *recorded_by, const char *recorded_
 		return fl_error_set(FL_EINVALID, "a batch is already open");
 	if (!l->cfg)
 		return fl_error_set(FL_EINVALID, "appending needs a configuration");
+	if (!l->signer)
+		return fl_error_set(FL_EINVALID, "writing needs an authorised treasurer key to sign "
+						 "the checkpoint (give one with -k KEYFILE)");
 	if (fl_text_check(recorded_by, strlen(recorded_by), FL_NAME_MAX) < 0)
 		return fl_error_prefix("recorded by: ");
 	if (fl_time_check(recorded_at, strlen(recorded_at)) < 0)
@@ -206,13 +145,60 @@ int fl_ledger_begin(fl_ledger *l, const char *recorded_by, const char *recorded_
 	l->in_batch = 1;
 	strcpy(l->by, recorded_by);
 	strcpy(l->at, recorded_at);
-	l->n_rates = 0;
+	fl_rates_clear(&l->rates);
 	if ((err = fl_store_head(l->store, &l->count, l->head)) < 0 ||
-	    (err = fl_store_each_rate(l->store, load_rate, l)) < 0) {
+	    (err = fl_store_each_rate(l->store, load_rate, l)) < 0 ||
+	    (err = fl_tree_open(&l->tree, l->store, FL_TREE_WRITE, l->count)) < 0) {
 		fl_ledger_rollback(l);
 		return err;
 	}
+	l->batch_start = l->count;
 	return 0;
+}
+
+int fl_ledger_set_signer(fl_ledger *l, const fl_signer *s)
+{
+	unsigned char pub[FL_ED25519_PUB_LEN];
+	fl_key_role role;
+	const fl_vkey *k;
+	if (!l->cfg)
+		return fl_error_set(FL_EINVALID, "signing needs a configuration");
+	fl_signer_public(s, pub);
+	k = fl_config_key(l->cfg, FL_SIGTYPE_ED25519, pub, &role);
+	if (!k || role != FL_ROLE_TREASURER)
+		return fl_error_set(FL_EINVALID, "this key is not an authorised treasurer key in %s",
+				    l->cfg->path);
+	l->signer = s;
+	l->signer_key = k;
+	return 0;
+}
+
+/* Signs and stores the checkpoint of the batch's new tree size. */
+static int sign_checkpoint(fl_ledger *l)
+{
+	fl_checkpoint cp;
+	fl_buf note = FL_BUF_INIT;
+	int err;
+
+	memset(&cp, 0, sizeof(cp));
+	if (strlen(l->origin) > FL_ORIGIN_LEN_MAX)
+		return fl_error_set(FL_ECORRUPT, "origin too long");
+	strcpy(cp.origin, l->origin);
+	cp.size = fl_tree_size(l->tree);
+	if ((err = fl_tree_root(l->tree, cp.root)) < 0 ||
+	    (err = fl_checkpoint_format(&note, &cp)) < 0)
+		goto done;
+	{
+		size_t text_len = note.len;
+		if ((err = fl_buf_putc(&note, '\n')) < 0 ||
+		    (err = fl_note_sign(&note, (const char *)note.data, text_len,
+					l->signer_key->name, l->signer)) < 0)
+			goto done;
+	}
+	err = fl_store_checkpoint_put(l->store, cp.size, fl_buf_cstr(&note), l->signer_key->name);
+done:
+	fl_buf_free(&note);
+	return err;
 }
 
 int fl_ledger_commit(fl_ledger *l)
@@ -220,6 +206,21 @@ int fl_ledger_commit(fl_ledger *l)
 	int err;
 	if (!l->in_batch)
 		return fl_error_set(FL_EINVALID, "no batch is open");
+	/* A batch that added entries ends with a signed checkpoint of the new tree. */
+	if (l->count > l->batch_start) {
+		if (fl_tree_size(l->tree) != l->count)
+			err = fl_error_set(FL_ECORRUPT, "Merkle tree size %llu, ledger %llu",
+					   (unsigned long long)fl_tree_size(l->tree),
+					   (unsigned long long)l->count);
+		else if ((err = fl_tree_flush(l->tree)) == 0)
+			err = sign_checkpoint(l);
+		if (err < 0) {
+			fl_ledger_rollback(l);
+			return err;
+		}
+	}
+	fl_tree_free(l->tree);
+	l->tree = NULL;
 	l->in_batch = 0;
 	if ((err = fl_store_commit(l->store)) < 0)
 		return err;
@@ -230,6 +231,8 @@ void fl_ledger_rollback(fl_ledger *l)
 {
 	if (l->in_batch)
 		fl_store_rollback(l->store);
+	fl_tree_free(l->tree);
+	l->tree = NULL;
 	l->in_batch = 0;
 }
 
@@ -283,7 +286,7 @@ static int load_pledge(fl_ledger *l, uint64_t seq, fl_entry *p)
 static int prepare_contribution(fl_ledger *l, fl_entry *e)
 {
 	const fl_currency *c = fl_config_currency(l->cfg, e->currency);
-	const rate_item *r;
+	const fl_rate_item *r;
 	int err;
 
 	if (e->pledge) {
@@ -302,7 +305,7 @@ static int prepare_contribution(fl_ledger *l, fl_entry *e)
 		e->rate_seq = 0;
 		return 0;
 	}
-	if (!(r = rate_in_force(l, e->currency, e->date)))
+	if (!(r = fl_rates_in_force(&l->rates, e->currency, e->date)))
 		return fl_error_set(FL_ENOTFOUND,
 				    "no UN operational rate for %s in force on %s; record one with "
 				    "'fundledger rate'",
@@ -316,12 +319,12 @@ static int prepare_contribution(fl_ledger *l, fl_entry *e)
 
 static int prepare_rate(fl_ledger *l, const fl_entry *e)
 {
-	size_t at = rate_lower(l, e->currency, e->date);
-	if (at < l->n_rates && rate_cmp(e->currency, e->date, &l->rates[at]) == 0)
+	const fl_rate_item *r = fl_rates_find(&l->rates, e->currency, e->date);
+	if (r)
 		return fl_error_set(FL_EEXISTS,
 				    "a rate for %s effective %s is already recorded (entry %llu); "
 				    "reverse it first to correct it",
-				    e->currency, e->date, (unsigned long long)l->rates[at].seq);
+				    e->currency, e->date, (unsigned long long)r->seq);
 	return 0;
 }
 
@@ -518,10 +521,17 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 					    e->idem, (unsigned long long)existing);
 		return err;
 	}
-	if (e->kind == FL_KIND_RATE && (err = rate_insert(l, e->seq, e->rate, e->currency, e->date)) < 0)
+	{
+		fl_hash leaf;
+		if ((err = fl_merkle_leaf_hash(leaf, l->canon.data, l->canon.len)) < 0 ||
+		    (err = fl_tree_append(l->tree, leaf)) < 0)
+			return err;
+	}
+	if (e->kind == FL_KIND_RATE &&
+	    (err = fl_rates_insert(&l->rates, e->seq, e->rate, e->currency, e->date)) < 0)
 		return err;
 	if (e->kind == FL_KIND_REVERSAL)
-		rate_remove(l, e->target);
+		(void)fl_rates_remove(&l->rates, e->target);
 	l->count = e->seq;
 	memcpy(l->head, hash, FL_HASH_LEN);
 	*status = FL_APPENDED;

@@ -41,6 +41,20 @@ static const char SCHEMA[] =
 	") STRICT;"
 	"CREATE INDEX entries_rate ON entries(currency, date) WHERE kind = 3;"
 	"CREATE INDEX entries_ref ON entries(ref) WHERE ref IS NOT NULL;"
+	"CREATE TABLE tiles(level INTEGER NOT NULL, idx INTEGER NOT NULL, hashes BLOB NOT NULL,"
+	" PRIMARY KEY (level, idx)) STRICT, WITHOUT ROWID;"
+	"CREATE TABLE checkpoints(size INTEGER PRIMARY KEY CHECK (size >= 1),"
+	" note TEXT NOT NULL, signer TEXT NOT NULL) STRICT;"
+	"CREATE TABLE cosignatures(size INTEGER NOT NULL REFERENCES checkpoints(size),"
+	" signer TEXT NOT NULL, line TEXT NOT NULL, PRIMARY KEY (size, signer)) STRICT;"
+	"CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints"
+	" BEGIN SELECT RAISE(ABORT, 'fundledger: checkpoints are append-only'); END;"
+	"CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints"
+	" BEGIN SELECT RAISE(ABORT, 'fundledger: checkpoints are append-only'); END;"
+	"CREATE TRIGGER cosignatures_no_update BEFORE UPDATE ON cosignatures"
+	" BEGIN SELECT RAISE(ABORT, 'fundledger: cosignatures are append-only'); END;"
+	"CREATE TRIGGER cosignatures_no_delete BEFORE DELETE ON cosignatures"
+	" BEGIN SELECT RAISE(ABORT, 'fundledger: cosignatures are append-only'); END;"
 	"CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries"
 	" BEGIN SELECT RAISE(ABORT, 'fundledger: entries are append-only'); END;"
 	"CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries"
@@ -63,6 +77,13 @@ enum {
 	ST_LIVE_DEPENDENT,
 	ST_RATES,
 	ST_META,
+	ST_TILE_GET,
+	ST_TILE_PUT,
+	ST_CP_PUT,
+	ST_CP_GET,
+	ST_CP_LATEST,
+	ST_COSIG_PUT,
+	ST_COSIGS,
 	ST_COUNT
 };
 
@@ -86,6 +107,13 @@ static const char *const SQL[ST_COUNT] = {
 	[ST_RATES] = "SELECT seq, currency, date FROM entries e WHERE e.kind = 3 AND NOT EXISTS"
 		     " (SELECT 1 FROM entries r WHERE r.kind = 4 AND r.ref = e.seq) ORDER BY seq",
 	[ST_META] = "SELECT value FROM meta WHERE key = ?",
+	[ST_TILE_GET] = "SELECT hashes FROM tiles WHERE level = ? AND idx = ?",
+	[ST_TILE_PUT] = "INSERT OR REPLACE INTO tiles(level, idx, hashes) VALUES (?, ?, ?)",
+	[ST_CP_PUT] = "INSERT INTO checkpoints(size, note, signer) VALUES (?, ?, ?)",
+	[ST_CP_GET] = "SELECT size, note FROM checkpoints WHERE size = ?",
+	[ST_CP_LATEST] = "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
+	[ST_COSIG_PUT] = "INSERT INTO cosignatures(size, signer, line) VALUES (?, ?, ?)",
+	[ST_COSIGS] = "SELECT line FROM cosignatures WHERE size = ? ORDER BY signer",
 };
 
 struct fl_store {
@@ -595,6 +623,143 @@ int fl_store_iter_next(fl_store_iter *it, fl_row *row)
 }
 
 void fl_store_iter_free(fl_store_iter *it)
+{
+	if (!it)
+		return;
+	sqlite3_finalize(it->stmt);
+	free(it);
+}
+
+/* ---- Merkle tiles ---- */
+
+int fl_store_tile_get(fl_store *s, unsigned level, uint64_t idx, fl_buf *out)
+{
+	sqlite3_stmt *q = s->st[ST_TILE_GET];
+	int rc, err = 0;
+	sqlite3_bind_int(q, 1, (int)level);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)idx);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		fl_buf_reset(out);
+		err = fl_buf_put(out, sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0));
+	} else if (rc == SQLITE_DONE) {
+		err = FL_ENOTFOUND;
+	} else {
+		err = db_error(s->db, rc, "read tile");
+	}
+	sqlite3_reset(q);
+	return err;
+}
+
+int fl_store_tile_put(fl_store *s, unsigned level, uint64_t idx, const void *hashes, size_t len)
+{
+	sqlite3_stmt *q = s->st[ST_TILE_PUT];
+	sqlite3_bind_int(q, 1, (int)level);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)idx);
+	sqlite3_bind_blob(q, 3, hashes, (int)len, SQLITE_STATIC);
+	return run(s, ST_TILE_PUT, "write tile");
+}
+
+/* ---- checkpoints ---- */
+
+int fl_store_checkpoint_put(fl_store *s, uint64_t size, const char *note, const char *signer)
+{
+	sqlite3_stmt *q = s->st[ST_CP_PUT];
+	int err;
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)size);
+	sqlite3_bind_text(q, 2, note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, signer, -1, SQLITE_STATIC);
+	err = run(s, ST_CP_PUT, "store checkpoint");
+	sqlite3_clear_bindings(q);
+	return err;
+}
+
+int fl_store_checkpoint_get(fl_store *s, uint64_t size, uint64_t *size_out, fl_buf *note)
+{
+	int which = size ? ST_CP_GET : ST_CP_LATEST;
+	sqlite3_stmt *q = s->st[which];
+	int rc, err = 0;
+	if (size)
+		sqlite3_bind_int64(q, 1, (sqlite3_int64)size);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*size_out = (uint64_t)sqlite3_column_int64(q, 0);
+		fl_buf_reset(note);
+		err = fl_buf_put(note, sqlite3_column_text(q, 1), (size_t)sqlite3_column_bytes(q, 1));
+	} else if (rc == SQLITE_DONE) {
+		err = size ? fl_error_set(FL_ENOTFOUND, "no checkpoint at size %llu",
+					  (unsigned long long)size)
+			   : fl_error_set(FL_ENOTFOUND, "the ledger has no checkpoint yet");
+	} else {
+		err = db_error(s->db, rc, "read checkpoint");
+	}
+	sqlite3_reset(q);
+	return err;
+}
+
+int fl_store_cosignature_put(fl_store *s, uint64_t size, const char *signer, const char *line)
+{
+	sqlite3_stmt *q = s->st[ST_COSIG_PUT];
+	int err;
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)size);
+	sqlite3_bind_text(q, 2, signer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, line, -1, SQLITE_STATIC);
+	err = run(s, ST_COSIG_PUT, "store cosignature");
+	sqlite3_clear_bindings(q);
+	return err;
+}
+
+int fl_store_cosignatures(fl_store *s, uint64_t size, fl_buf *out)
+{
+	sqlite3_stmt *q = s->st[ST_COSIGS];
+	int rc, err = 0;
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)size);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if ((err = fl_buf_put(out, sqlite3_column_text(q, 0),
+				      (size_t)sqlite3_column_bytes(q, 0))) < 0)
+			break;
+	if (err == 0 && rc != SQLITE_DONE)
+		err = db_error(s->db, rc, "read cosignatures");
+	sqlite3_reset(q);
+	return err;
+}
+
+struct fl_store_cp_iter {
+	sqlite3_stmt *stmt;
+	fl_store *s;
+};
+
+int fl_store_cp_iter_new(fl_store_cp_iter **out, fl_store *s)
+{
+	fl_store_cp_iter *it = calloc(1, sizeof(*it));
+	if (!it)
+		return fl_error_set(FL_ENOMEM, "out of memory");
+	it->s = s;
+	if (sqlite3_prepare_v2(s->db, "SELECT size, note FROM checkpoints ORDER BY size", -1,
+			       &it->stmt, NULL) != SQLITE_OK) {
+		free(it);
+		return db_error(s->db, SQLITE_ERROR, "read checkpoints");
+	}
+	*out = it;
+	return 0;
+}
+
+int fl_store_cp_iter_next(fl_store_cp_iter *it, uint64_t *size, const char **note, size_t *len)
+{
+	int rc = sqlite3_step(it->stmt);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return db_error(it->s->db, rc, "read checkpoints");
+	*size = (uint64_t)sqlite3_column_int64(it->stmt, 0);
+	*note = (const char *)sqlite3_column_text(it->stmt, 1);
+	*len = (size_t)sqlite3_column_bytes(it->stmt, 1);
+	if (!*note)
+		*note = "";
+	return 1;
+}
+
+void fl_store_cp_iter_free(fl_store_cp_iter *it)
 {
 	if (!it)
 		return;

@@ -93,4 +93,31 @@ int fl_store_iter_new(fl_store_iter **out, fl_store *s, const fl_filter *filter)
 int fl_store_iter_next(fl_store_iter *it, fl_row *row) FL_WARN_UNUSED;
 void fl_store_iter_free(fl_store_iter *it);
 
+/*
+ * Merkle tiles: tile (level, idx) holds, concatenated, the hashes of the complete subtrees at
+ * tree level 8*level with indices idx*256 .. idx*256 + n - 1 (n <= 256). Tile level 0 holds
+ * leaf hashes. Tiles are derived data: rewritten as they fill, and checked by verify.
+ */
+int fl_store_tile_get(fl_store *s, unsigned level, uint64_t idx, fl_buf *out) FL_WARN_UNUSED;
+int fl_store_tile_put(fl_store *s, unsigned level, uint64_t idx, const void *hashes,
+		      size_t len) FL_WARN_UNUSED;
+
+/* Signed checkpoints, one per tree size; append-only. */
+int fl_store_checkpoint_put(fl_store *s, uint64_t size, const char *note,
+			    const char *signer) FL_WARN_UNUSED;
+/* The checkpoint at `size`, or the latest when size is 0; FL_ENOTFOUND when none. */
+int fl_store_checkpoint_get(fl_store *s, uint64_t size, uint64_t *size_out,
+			    fl_buf *note) FL_WARN_UNUSED;
+int fl_store_cosignature_put(fl_store *s, uint64_t size, const char *signer,
+			     const char *line) FL_WARN_UNUSED;
+/* Appends the cosignature lines stored for `size`, ordered by signer. */
+int fl_store_cosignatures(fl_store *s, uint64_t size, fl_buf *out) FL_WARN_UNUSED;
+
+/* Checkpoints in size order; note points into the statement until the next call. */
+typedef struct fl_store_cp_iter fl_store_cp_iter;
+int fl_store_cp_iter_new(fl_store_cp_iter **out, fl_store *s) FL_WARN_UNUSED;
+int fl_store_cp_iter_next(fl_store_cp_iter *it, uint64_t *size, const char **note,
+			  size_t *len) FL_WARN_UNUSED;
+void fl_store_cp_iter_free(fl_store_cp_iter *it);
+
 #endif

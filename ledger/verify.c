@@ -1,21 +1,297 @@
 /*
- * verify.c: the verify use case for one ledger file.
+ * verify.c: the verify use case, for a ledger file and for an exported bundle.
  *
- * Streams rows in seq order and recomputes, for each: the hash of its canonical bytes, its
- * place in the chain, and the query columns derived from it. Nothing is trusted that the
- * bytes do not say: a stored hash, a column or a row position that disagrees is reported as
- * the first bad entry. Memory is constant: one row and one decoded entry at a time.
+ * One verifier core is fed entries in order by a driver. It recomputes the hash chain, the
+ * Merkle tree (frontier only: O(log n) memory) and the entry invariants, and checks each
+ * signed checkpoint when the stream reaches its size. The ledger driver also checks what only
+ * a ledger file has (stored hashes, query columns, Merkle tiles); the bundle driver reads the
+ * export format of docs/FORMAT.md. Nothing is trusted that the bytes and signatures do not
+ * establish. Memory is bounded by the number of rate entries, not by the ledger.
  */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "fundledger/money.h"
 #include "fundledger/verify.h"
 #include "ledger_int.h"
+#include "rates_int.h"
+#include "tree_int.h"
 
-static int bad(fl_verify_result *out, uint64_t seq, const char *what)
+typedef struct {
+	fl_verify_result *out;
+	const char *origin;
+	const fl_vkey *keys;
+	const fl_key_role *roles;
+	size_t n_keys;
+	/* Driver hooks. */
+	int (*minor_units)(void *ctx, const char *currency, unsigned *out);
+	int (*lookup)(void *ctx, uint64_t seq, fl_entry *out);
+	void *ctx;
+	/* State. */
+	fl_hasher *h;
+	fl_merkle_frontier frontier;
+	fl_hash prev;
+	uint64_t count;
+	fl_rates rates;         /* rates that stand so far */
+	fl_entry e, ref;
+	uint64_t last_cp;       /* size of the last checkpoint verified */
+	int have_trusted;
+	fl_checkpoint trusted;
+	fl_buf scratch;
+} verifier;
+
+static int bad_entry(verifier *v, uint64_t seq, const char *detail)
 {
-	out->bad_seq = seq;
-	return fl_error_set(FL_EVERIFY, "entry %llu: %s", (unsigned long long)seq, what);
+	v->out->bad_seq = seq;
+	return fl_error_set(FL_EVERIFY, "entry %" PRIu64 ": %.400s", seq, detail);
+}
+
+static int bad_cp(verifier *v, uint64_t size, const char *what)
+{
+	v->out->bad_checkpoint = size;
+	return fl_error_set(FL_EVERIFY, "checkpoint at size %" PRIu64 ": %s", size, what);
+}
+
+/* Verifies a signed note against the trusted keys: at least one treasurer signature. */
+static int check_note(verifier *v, const char *note, size_t len, fl_checkpoint *cp,
+		      uint64_t *cosigs)
+{
+	fl_note_result r;
+	size_t treasurers = 0;
+	int err;
+	if ((err = fl_note_verify(&r, note, len, v->keys, v->n_keys)) < 0)
+		return err;
+	*cosigs = 0;
+	for (size_t i = 0; i < r.n_verified; i++) {
+		size_t k = (size_t)(r.verified[i] - v->keys);
+		if (v->roles[k] == FL_ROLE_TREASURER && r.verified[i]->type == FL_SIGTYPE_ED25519)
+			treasurers++;
+		else
+			(*cosigs)++;
+	}
+	if (treasurers == 0)
+		return fl_error_set(FL_EVERIFY, "no signature by an authorised treasurer key");
+	if ((err = fl_checkpoint_parse(cp, note, r.text_len)) < 0)
+		return err;
+	if (strcmp(cp->origin, v->origin) != 0)
+		return fl_error_set(FL_EVERIFY, "origin '%.80s' is not the ledger's '%.80s'",
+				    cp->origin, v->origin);
+	return 0;
+}
+
+/* A stored checkpoint, met when the stream has `size` entries. */
+static int check_checkpoint(verifier *v, uint64_t size, const char *note, size_t len)
+{
+	fl_checkpoint cp;
+	fl_hash root;
+	uint64_t cosigs;
+	int err;
+
+	if (check_note(v, note, len, &cp, &cosigs) < 0)
+		return bad_cp(v, size, fl_error_last());
+	if (cp.size != size)
+		return bad_cp(v, size, "its text names another size");
+	if ((err = fl_merkle_frontier_root(&v->frontier, root)) < 0)
+		return err;
+	if (fl_digest_equal(root, cp.root, FL_HASH_LEN) != 0)
+		return bad_cp(v, size, "its root is not the Merkle root of the entries");
+	v->out->checkpoints++;
+	v->out->cosignatures += cosigs;
+	v->last_cp = size;
+	return 0;
+}
+
+static int check_refs(verifier *v, const fl_entry *e)
+{
+	const fl_entry *p = &v->ref;
+	int err;
+	if (e->kind == FL_KIND_CONTRIBUTION && e->currency[0] && strcmp(e->currency, "USD") != 0) {
+		const fl_rate_item *r = fl_rates_in_force(&v->rates, e->currency, e->date);
+		unsigned mu;
+		int64_t usd;
+		if (!r || r->seq != e->rate_seq)
+			return bad_entry(v, e->seq, "its rate entry is not the rate in force on "
+							  "its value date");
+		if (r->rate != e->rate_used)
+			return bad_entry(v, e->seq, "the rate used is not its rate entry's");
+		if ((err = v->minor_units(v->ctx, e->currency, &mu)) < 0)
+			return bad_entry(v, e->seq, fl_error_last());
+		if (fl_money_to_usd(&usd, e->amount, mu, e->rate_used) < 0 || usd != e->usd)
+			return bad_entry(v, e->seq, "its USD figure is not its amount at its rate");
+	}
+	if ((e->kind == FL_KIND_CONTRIBUTION && e->pledge) || e->kind == FL_KIND_WRITEOFF) {
+		if ((err = v->lookup(v->ctx, e->pledge, &v->ref)) < 0)
+			return err;
+		if (p->kind != FL_KIND_PLEDGE || strcmp(p->donor, e->donor) || strcmp(p->fund, e->fund))
+			return bad_entry(v, e->seq, "its pledge is not a pledge of the same donor "
+							  "and fund");
+		if (e->kind == FL_KIND_WRITEOFF && strcmp(p->currency, e->currency))
+			return bad_entry(v, e->seq, "a write-off is in its pledge's currency");
+	}
+	if (e->kind == FL_KIND_REVERSAL) {
+		if ((err = v->lookup(v->ctx, e->target, &v->ref)) < 0)
+			return err;
+		if (p->kind == FL_KIND_REVERSAL)
+			return bad_entry(v, e->seq, "it reverses a reversal");
+		if (p->kind == FL_KIND_RATE)
+			(void)fl_rates_remove(&v->rates, e->target);
+	}
+	if (e->kind == FL_KIND_RATE &&
+	    fl_rates_insert(&v->rates, e->seq, e->rate, e->currency, e->date) < 0)
+		return bad_entry(v, e->seq, "a second standing rate for its currency and date");
+	return 0;
+}
+
+/*
+ * One entry: its bytes, and (ledger files) the hash stored with it. On return v->e holds it
+ * decoded and, for `hash_out`, its hash.
+ */
+static int feed(verifier *v, uint64_t seq, const unsigned char *canon, size_t len,
+		const unsigned char *stored_hash, fl_hash hash_out)
+{
+	fl_hash leaf;
+	int err;
+	char msg[160];
+
+	if (seq != v->count + 1) {
+		snprintf(msg, sizeof(msg), "missing (the next stored entry is %" PRIu64 ")", seq);
+		return bad_entry(v, v->count + 1, msg);
+	}
+	if (!canon || len == 0)
+		return bad_entry(v, seq, "no bytes");
+	if ((err = fl_hasher_sha256(v->h, hash_out, canon, len)) < 0)
+		return err;
+	if (stored_hash && fl_digest_equal(hash_out, stored_hash, FL_HASH_LEN) != 0)
+		return bad_entry(v, seq, "stored hash does not match the entry's bytes");
+	if (fl_entry_decode(&v->e, canon, len) < 0) {
+		snprintf(msg, sizeof(msg), "bytes do not decode: %.120s", fl_error_last());
+		return bad_entry(v, seq, msg);
+	}
+	if (v->e.seq != seq) {
+		snprintf(msg, sizeof(msg), "its bytes say it is entry %" PRIu64 " (rows moved?)", v->e.seq);
+		return bad_entry(v, seq, msg);
+	}
+	if (fl_digest_equal(v->e.prev, v->prev, FL_HASH_LEN) != 0)
+		return bad_entry(v, seq, seq == 1 ? "the first entry's previous hash is not zero"
+					  : "previous hash does not match the entry before it");
+	if ((err = check_refs(v, &v->e)) < 0)
+		return err;
+	if ((err = fl_sha256_prefixed(leaf, 0x00, canon, len, NULL, 0)) < 0 ||
+	    (err = fl_merkle_frontier_append(&v->frontier, leaf, NULL, NULL)) < 0)
+		return err;
+	memcpy(v->prev, hash_out, FL_HASH_LEN);
+	v->count = seq;
+	v->out->entries = seq;
+	if (v->have_trusted && v->trusted.size == seq) {
+		fl_hash root;
+		if ((err = fl_merkle_frontier_root(&v->frontier, root)) < 0)
+			return err;
+		if (fl_digest_equal(root, v->trusted.root, FL_HASH_LEN) != 0)
+			return fl_error_set(FL_EVERIFY,
+					    "fork: at size %" PRIu64 " the ledger's root differs from "
+					    "the trusted checkpoint's",
+					    seq);
+	}
+	return 0;
+}
+
+static int verifier_init(verifier *v, fl_verify_result *out, const fl_verify_options *opt)
+{
+	int err;
+	memset(v, 0, sizeof(*v));
+	memset(out, 0, sizeof(*out));
+	v->out = out;
+	fl_merkle_frontier_init(&v->frontier);
+	if ((err = fl_hasher_new(&v->h)) < 0)
+		return err;
+	(void)opt;
+	return 0;
+}
+
+/* After the keys and origin are known: the auditor's trusted checkpoint. */
+static int load_trusted(verifier *v, const fl_verify_options *opt)
+{
+	uint64_t cosigs;
+	if (!opt || !opt->trusted)
+		return 0;
+	if (check_note(v, opt->trusted, opt->trusted_len, &v->trusted, &cosigs) < 0)
+		return fl_error_set(FL_EVERIFY, "the trusted checkpoint: %s", fl_error_last());
+	v->have_trusted = 1;
+	return 0;
+}
+
+/* Checks that end the stream. */
+static int finish(verifier *v, int more_checkpoints, uint64_t next_cp)
+{
+	int err;
+	char msg[200];
+	if (more_checkpoints) {
+		snprintf(msg, sizeof(msg),
+			 "beyond the last entry (%" PRIu64 "): entries were removed (truncation)",
+			 v->count);
+		return bad_cp(v, next_cp, msg);
+	}
+	if (v->count > v->last_cp) {
+		v->out->bad_seq = v->last_cp + 1;
+		return fl_error_set(FL_EVERIFY,
+				    "entries %" PRIu64 " to %" PRIu64 " are not covered by a signed "
+				    "checkpoint",
+				    v->last_cp + 1, v->count);
+	}
+	if (v->have_trusted && v->trusted.size > v->count)
+		return fl_error_set(FL_EVERIFY,
+				    "rollback: the ledger has %" PRIu64 " entries but the trusted "
+				    "checkpoint has %" PRIu64,
+				    v->count, v->trusted.size);
+	if ((err = fl_merkle_frontier_root(&v->frontier, v->out->root)) < 0)
+		return err;
+	v->out->entries = v->count;
+	memcpy(v->out->head, v->prev, FL_HASH_LEN);
+	if (v->have_trusted) {
+		v->out->trusted = 1;
+		v->out->trusted_size = v->trusted.size;
+	}
+	return 0;
+}
+
+static void verifier_free(verifier *v)
+{
+	fl_hasher_free(v->h);
+	fl_rates_free(&v->rates);
+	fl_buf_free(&v->scratch);
+}
+
+/* ---- ledger files ---- */
+
+typedef struct {
+	fl_ledger *l;
+	fl_store *s;
+	const fl_config *cfg;
+	fl_buf canon;
+} ledger_ctx;
+
+static int ledger_minor(void *p, const char *ccy, unsigned *out)
+{
+	ledger_ctx *c = p;
+	const fl_currency *cur = fl_config_currency(c->cfg, ccy);
+	if (!cur)
+		return fl_error_set(FL_EVERIFY, "currency %s is not in the configuration", ccy);
+	*out = cur->minor_units;
+	return 0;
+}
+
+static int ledger_lookup(void *p, uint64_t seq, fl_entry *out)
+{
+	ledger_ctx *c = p;
+	int err;
+	if ((err = fl_store_get(c->s, seq, &c->canon, NULL)) < 0 ||
+	    (err = fl_entry_decode(out, c->canon.data, c->canon.len)) < 0)
+		return err == FL_ENOTFOUND ? fl_error_set(FL_EVERIFY, "entry %" PRIu64 " is missing", seq)
+					   : err;
+	return 0;
 }
 
 static int text_eq(const char *col, const char *val)
@@ -49,71 +325,475 @@ static const char *column_mismatch(const fl_row *r, const fl_entry *e)
 	return NULL;
 }
 
-int fl_verify_ledger(fl_verify_result *out, fl_ledger *l)
+/* The stored note at `size` with its cosignature lines appended. */
+static int full_note(fl_store *s, uint64_t size, const char *note, size_t len, fl_buf *out)
 {
-	fl_store_iter *it = NULL;
-	fl_hasher *h = NULL;
-	fl_row row;
-	fl_entry e;
-	unsigned char prev[FL_HASH_LEN], hash[FL_HASH_LEN];
-	uint64_t expect = 1;
-	const char *col;
-	char msg[160];
-	int err, rc;
+	int err;
+	fl_buf_reset(out);
+	if ((err = fl_buf_put(out, note, len)) < 0)
+		return err;
+	return fl_store_cosignatures(s, size, out);
+}
 
-	memset(out, 0, sizeof(*out));
-	memset(prev, 0, sizeof(prev));
-	if ((err = fl_hasher_new(&h)) < 0 ||
-	    (err = fl_store_iter_new(&it, fl_ledger_store(l), NULL)) < 0)
+int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_options *opt)
+{
+	verifier v;
+	ledger_ctx c = {l, fl_ledger_store(l), fl_ledger_config(l), FL_BUF_INIT};
+	fl_store_iter *it = NULL;
+	fl_store_cp_iter *cps = NULL;
+	fl_tree *tiles = NULL;
+	fl_row row;
+	fl_hash hash;
+	uint64_t cp_size = 0;
+	const char *cp_note = NULL, *col;
+	size_t cp_len = 0;
+	int err, rc, have_cp;
+	char msg[160];
+
+	if ((err = verifier_init(&v, out, opt)) < 0)
 		goto done;
+	if (!c.cfg) {
+		err = fl_error_set(FL_EINVALID, "verify needs a configuration");
+		goto done;
+	}
+	v.origin = fl_ledger_origin(l);
+	v.minor_units = ledger_minor;
+	v.lookup = ledger_lookup;
+	v.ctx = &c;
+	if (opt && opt->keys) {
+		v.keys = opt->keys;
+		v.roles = opt->roles;
+		v.n_keys = opt->n_keys;
+	} else {
+		v.keys = c.cfg->keys;
+		v.roles = c.cfg->key_roles;
+		v.n_keys = c.cfg->n_keys;
+	}
+	if ((err = load_trusted(&v, opt)) < 0 ||
+	    (err = fl_store_iter_new(&it, c.s, NULL)) < 0 ||
+	    (err = fl_store_cp_iter_new(&cps, c.s)) < 0 ||
+	    (err = fl_tree_open(&tiles, c.s, FL_TREE_CHECK, 0)) < 0)
+		goto done;
+	if ((have_cp = fl_store_cp_iter_next(cps, &cp_size, &cp_note, &cp_len)) < 0) {
+		err = have_cp;
+		goto done;
+	}
 	while ((rc = fl_store_iter_next(it, &row)) == 1) {
-		if (row.seq != expect) {
-			snprintf(msg, sizeof(msg), "missing (the next stored entry is %llu)",
-				 (unsigned long long)row.seq);
-			err = bad(out, expect, msg);
+		fl_hash leaf;
+		if (row.hash_len != FL_HASH_LEN) {
+			err = bad_entry(&v, row.seq, "stored hash has a bad length");
 			goto done;
 		}
-		if (row.hash_len != FL_HASH_LEN || !row.canon || row.canon_len == 0) {
-			err = bad(out, expect, "stored hash or bytes are malformed");
+		if ((err = feed(&v, row.seq, row.canon, row.canon_len, row.hash, hash)) < 0)
+			goto done;
+		if ((col = column_mismatch(&row, &v.e)) != NULL) {
+			snprintf(msg, sizeof(msg), "column '%s' disagrees with the entry's bytes", col);
+			err = bad_entry(&v, row.seq, msg);
 			goto done;
 		}
-		if ((err = fl_hasher_sha256(h, hash, row.canon, row.canon_len)) < 0)
+		if ((err = fl_sha256_prefixed(leaf, 0x00, row.canon, row.canon_len, NULL, 0)) < 0)
 			goto done;
-		if (fl_digest_equal(hash, row.hash, FL_HASH_LEN) != 0) {
-			err = bad(out, expect, "stored hash does not match the entry's bytes");
-			goto done;
-		}
-		if (fl_entry_decode(&e, row.canon, row.canon_len) < 0) {
-			snprintf(msg, sizeof(msg), "bytes do not decode: %.120s", fl_error_last());
-			err = bad(out, expect, msg);
+		if ((err = fl_tree_append(tiles, leaf)) < 0) {
+			if (err == FL_EVERIFY)
+				v.out->bad_seq = row.seq;
 			goto done;
 		}
-		if (e.seq != row.seq) {
-			snprintf(msg, sizeof(msg), "its bytes say it is entry %llu (rows moved?)",
-				 (unsigned long long)e.seq);
-			err = bad(out, expect, msg);
-			goto done;
+		while (have_cp == 1 && cp_size <= v.count) {
+			if (cp_size < v.count) {
+				err = bad_cp(&v, cp_size, "out of order");
+				goto done;
+			}
+			if ((err = full_note(c.s, cp_size, cp_note, cp_len, &v.scratch)) < 0 ||
+			    (err = check_checkpoint(&v, cp_size, (const char *)v.scratch.data,
+						    v.scratch.len)) < 0)
+				goto done;
+			if ((have_cp = fl_store_cp_iter_next(cps, &cp_size, &cp_note, &cp_len)) < 0) {
+				err = have_cp;
+				goto done;
+			}
 		}
-		if (fl_digest_equal(e.prev, prev, FL_HASH_LEN) != 0) {
-			err = bad(out, expect,
-				  expect == 1 ? "the first entry's previous hash is not zero"
-					      : "previous hash does not match the entry before it");
-			goto done;
+	}
+	if (rc < 0) {
+		err = rc;
+		goto done;
+	}
+	if ((err = fl_tree_flush(tiles)) < 0)
+		goto done;
+	err = finish(&v, have_cp == 1, cp_size);
+done:
+	fl_tree_free(tiles);
+	fl_store_cp_iter_free(cps);
+	fl_store_iter_free(it);
+	fl_buf_free(&c.canon);
+	verifier_free(&v);
+	return err;
+}
+
+/* ---- bundles ---- */
+
+#define BUNDLE_MAGIC "fundledger-bundle/v1"
+
+typedef struct {
+	char dir[4096];
+	FILE *entries, *index, *checkpoints;
+	fl_buf canon, look, line, note;
+	int pending; /* a line read ahead in `line` */
+	unsigned char *minor; /* minor units by currency index of `codes` */
+	char (*codes)[FL_CURRENCY_LEN + 1];
+	size_t n_codes;
+	fl_vkey *keys;
+	fl_key_role *roles;
+	size_t n_keys;
+	char origin[FL_ORIGIN_LEN_MAX + 1];
+	uint64_t entries_n;
+	fl_hash head, root;
+	uint64_t offset; /* where the next entry record starts in `entries` */
+} bundle_ctx;
+
+static FILE *bundle_open(bundle_ctx *b, const char *name, int *err)
+{
+	char path[4200];
+	FILE *f;
+	snprintf(path, sizeof(path), "%s/%s", b->dir, name);
+	if (!(f = fopen(path, "rb")))
+		*err = fl_error_set(FL_EIO, "%s: %s", path, strerror(errno));
+	return f;
+}
+
+/* Reads one "\n"-terminated line into b->line (without the newline); 0 at EOF. */
+static int read_line(FILE *f, fl_buf *line)
+{
+	int c, err;
+	fl_buf_reset(line);
+	while ((c = getc(f)) != EOF && c != '\n')
+		if ((err = fl_buf_putc(line, (unsigned char)c)) < 0)
+			return err;
+	if (c == EOF) {
+		if (ferror(f))
+			return fl_error_set(FL_EIO, "bundle: read error");
+		if (line->len)
+			return fl_error_set(FL_EINVALID, "bundle: last line has no newline");
+		return 0;
+	}
+	return 1;
+}
+
+static int bundle_text_files(bundle_ctx *b)
+{
+	FILE *f;
+	int err = 0, rc;
+	fl_buf *ln = &b->line;
+
+	/* MANIFEST */
+	if (!(f = bundle_open(b, "MANIFEST", &err)))
+		return err;
+	if ((rc = read_line(f, ln)) <= 0 || strcmp(fl_buf_cstr(ln), BUNDLE_MAGIC) != 0) {
+		err = rc < 0 ? rc : fl_error_set(FL_EINVALID, "bundle: MANIFEST is not %s", BUNDLE_MAGIC);
+		goto out;
+	}
+	while ((rc = read_line(f, ln)) == 1) {
+		const char *s = fl_buf_cstr(ln);
+		if (strncmp(s, "origin ", 7) == 0 && ln->len - 7 <= FL_ORIGIN_LEN_MAX)
+			strcpy(b->origin, s + 7);
+		else if (strncmp(s, "entries ", 8) == 0)
+			b->entries_n = strtoull(s + 8, NULL, 10);
+		else if (strncmp(s, "head ", 5) == 0 && ln->len == 5 + 64)
+			err = fl_hex_decode(b->head, FL_HASH_LEN, s + 5, 64);
+		else if (strncmp(s, "root ", 5) == 0) {
+			fl_buf r = FL_BUF_INIT;
+			err = fl_base64_decode(&r, s + 5, ln->len - 5);
+			if (err == 0 && r.len != FL_HASH_LEN)
+				err = fl_error_set(FL_EINVALID, "bundle: bad root");
+			if (err == 0)
+				memcpy(b->root, r.data, FL_HASH_LEN);
+			fl_buf_free(&r);
+		} else
+			err = fl_error_set(FL_EINVALID, "bundle: unknown MANIFEST line '%.60s'", s);
+		if (err < 0)
+			goto out;
+	}
+	if (rc < 0 || !b->origin[0]) {
+		err = rc < 0 ? rc : fl_error_set(FL_EINVALID, "bundle: MANIFEST has no origin");
+		goto out;
+	}
+	fclose(f);
+	/* currencies: "CODE MINOR" */
+	if (!(f = bundle_open(b, "currencies", &err)))
+		return err;
+	while ((rc = read_line(f, ln)) == 1) {
+		const char *s = fl_buf_cstr(ln);
+		void *p1, *p2;
+		if (ln->len != 5 || s[3] != ' ' || s[4] < '0' || s[4] > '0' + FL_MINOR_UNITS_MAX) {
+			err = fl_error_set(FL_EINVALID, "bundle: bad currencies line '%.20s'", s);
+			goto out;
 		}
-		if ((col = column_mismatch(&row, &e)) != NULL) {
-			snprintf(msg, sizeof(msg), "column '%s' disagrees with the entry's bytes",
-				 col);
-			err = bad(out, expect, msg);
-			goto done;
+		p1 = realloc(b->codes, (b->n_codes + 1) * sizeof(*b->codes));
+		if (p1)
+			b->codes = p1;
+		p2 = realloc(b->minor, b->n_codes + 1);
+		if (p2)
+			b->minor = p2;
+		if (!p1 || !p2) {
+			err = fl_error_set(FL_ENOMEM, "out of memory");
+			goto out;
 		}
-		memcpy(prev, hash, FL_HASH_LEN);
-		memcpy(out->head, hash, FL_HASH_LEN);
-		out->entries = expect;
-		expect++;
+		memcpy(b->codes[b->n_codes], s, 3);
+		b->codes[b->n_codes][3] = 0;
+		b->minor[b->n_codes++] = (unsigned char)(s[4] - '0');
+	}
+	if (rc < 0) {
+		err = rc;
+		goto out;
+	}
+	fclose(f);
+	/* keys: "ROLE VKEY" */
+	if (!(f = bundle_open(b, "keys", &err)))
+		return err;
+	while ((rc = read_line(f, ln)) == 1) {
+		const char *s = fl_buf_cstr(ln), *sp = strchr(s, ' ');
+		void *p1, *p2;
+		fl_key_role role;
+		if (!sp) {
+			err = fl_error_set(FL_EINVALID, "bundle: bad keys line");
+			goto out;
+		}
+		if ((size_t)(sp - s) == 9 && strncmp(s, "treasurer", 9) == 0)
+			role = FL_ROLE_TREASURER;
+		else if ((size_t)(sp - s) == 7 && strncmp(s, "auditor", 7) == 0)
+			role = FL_ROLE_AUDITOR;
+		else {
+			err = fl_error_set(FL_EINVALID, "bundle: bad key role");
+			goto out;
+		}
+		p1 = realloc(b->keys, (b->n_keys + 1) * sizeof(*b->keys));
+		if (p1)
+			b->keys = p1;
+		p2 = realloc(b->roles, (b->n_keys + 1) * sizeof(*b->roles));
+		if (p2)
+			b->roles = p2;
+		if (!p1 || !p2) {
+			err = fl_error_set(FL_ENOMEM, "out of memory");
+			goto out;
+		}
+		if ((err = fl_vkey_parse(&b->keys[b->n_keys], sp + 1, ln->len - (size_t)(sp + 1 - s))) < 0)
+			goto out;
+		b->roles[b->n_keys++] = role;
 	}
 	err = rc < 0 ? rc : 0;
+out:
+	fclose(f);
+	return err;
+}
+
+static int bundle_minor(void *p, const char *ccy, unsigned *out)
+{
+	bundle_ctx *b = p;
+	for (size_t i = 0; i < b->n_codes; i++)
+		if (strcmp(b->codes[i], ccy) == 0) {
+			*out = b->minor[i];
+			return 0;
+		}
+	return fl_error_set(FL_EVERIFY, "currency %s is not in the bundle's currencies", ccy);
+}
+
+static int read_u32(FILE *f, uint32_t *out, int *eof)
+{
+	unsigned char x[4];
+	size_t n = fread(x, 1, 4, f);
+	*eof = n == 0 && feof(f);
+	if (n != 4)
+		return *eof ? 0 : fl_error_set(FL_EINVALID, "bundle: truncated entries file");
+	*out = (uint32_t)x[0] << 24 | (uint32_t)x[1] << 16 | (uint32_t)x[2] << 8 | x[3];
+	return 0;
+}
+
+/* Reads the record at `offset` (from the index, already checked while streaming). */
+static int bundle_lookup(void *p, uint64_t seq, fl_entry *out)
+{
+	bundle_ctx *b = p;
+	unsigned char x[8];
+	uint64_t off = 0;
+	uint32_t len;
+	int eof, err;
+	FILE *f = NULL;
+
+	if (fseeko(b->index, (off_t)((seq - 1) * 8), SEEK_SET) != 0 || fread(x, 1, 8, b->index) != 8)
+		return fl_error_set(FL_EVERIFY, "bundle: no index for entry %" PRIu64, seq);
+	for (int i = 0; i < 8; i++)
+		off = off << 8 | x[i];
+	if (!(f = bundle_open(b, "entries", &err)))
+		return err;
+	if (fseeko(f, (off_t)off, SEEK_SET) != 0 || (err = read_u32(f, &len, &eof)) < 0 || eof ||
+	    len > 65536) {
+		fclose(f);
+		return fl_error_set(FL_EVERIFY, "bundle: bad record for entry %" PRIu64, seq);
+	}
+	fl_buf_reset(&b->look);
+	if ((err = fl_buf_grow(&b->look, len)) < 0 || fread(b->look.data, 1, len, f) != len) {
+		fclose(f);
+		return err < 0 ? err : fl_error_set(FL_EVERIFY, "bundle: truncated entry %" PRIu64, seq);
+	}
+	fclose(f);
+	b->look.len = len;
+	return fl_entry_decode(out, b->look.data, len);
+}
+
+/* The next signed note of the checkpoints file; 0 at its end. */
+static int next_note(bundle_ctx *b, uint64_t *size)
+{
+	int rc, in_sigs = 0;
+	fl_checkpoint cp;
+	size_t text_len = 0;
+
+	fl_buf_reset(&b->note);
+	for (;;) {
+		if (b->pending) {
+			rc = 1;
+			b->pending = 0;
+		} else if ((rc = read_line(b->checkpoints, &b->line)) < 0) {
+			return rc;
+		}
+		if (rc == 0)
+			break;
+		if (in_sigs && (b->line.len < 4 || memcmp(b->line.data, "\xe2\x80\x94 ", 4) != 0)) {
+			b->pending = 1;
+			break;
+		}
+		if (b->line.len == 0) {
+			if (in_sigs || b->note.len == 0)
+				return fl_error_set(FL_EINVALID, "bundle: malformed checkpoints file");
+			text_len = b->note.len;
+			in_sigs = 1;
+		}
+		if ((rc = fl_buf_put(&b->note, b->line.data, b->line.len)) < 0 ||
+		    (rc = fl_buf_putc(&b->note, '\n')) < 0)
+			return rc;
+	}
+	if (b->note.len == 0)
+		return 0;
+	if (!in_sigs)
+		return fl_error_set(FL_EINVALID, "bundle: checkpoint without signatures");
+	if (fl_checkpoint_parse(&cp, (const char *)b->note.data, text_len) < 0)
+		return fl_error_prefix("bundle: ");
+	*size = cp.size;
+	return 1;
+}
+
+int fl_verify_bundle(fl_verify_result *out, const char *dir, const fl_verify_options *opt)
+{
+	verifier v;
+	bundle_ctx b;
+	fl_hash hash;
+	uint64_t seq = 0, cp_size = 0, prev_cp = 0;
+	int err, have_cp, eof;
+
+	memset(&b, 0, sizeof(b));
+	if ((err = verifier_init(&v, out, opt)) < 0)
+		goto done;
+	if (strlen(dir) >= sizeof(b.dir)) {
+		err = fl_error_set(FL_EINVALID, "bundle path too long");
+		goto done;
+	}
+	strcpy(b.dir, dir);
+	if ((err = bundle_text_files(&b)) < 0)
+		goto done;
+	if (!(b.entries = bundle_open(&b, "entries", &err)) ||
+	    !(b.index = bundle_open(&b, "entries.idx", &err)) ||
+	    !(b.checkpoints = bundle_open(&b, "checkpoints", &err)))
+		goto done;
+	v.origin = b.origin;
+	v.minor_units = bundle_minor;
+	v.lookup = bundle_lookup;
+	v.ctx = &b;
+	if (opt && opt->keys) {
+		v.keys = opt->keys;
+		v.roles = opt->roles;
+		v.n_keys = opt->n_keys;
+	} else {
+		v.keys = b.keys;
+		v.roles = b.roles;
+		v.n_keys = b.n_keys;
+	}
+	if ((err = load_trusted(&v, opt)) < 0)
+		goto done;
+	if ((have_cp = next_note(&b, &cp_size)) < 0) {
+		err = have_cp;
+		goto done;
+	}
+	for (;;) {
+		uint32_t len;
+		unsigned char x[8];
+		uint64_t off = 0;
+		if ((err = read_u32(b.entries, &len, &eof)) < 0)
+			goto done;
+		if (eof)
+			break;
+		seq++;
+		/* The index must point at this record, so that look-ups read what was verified. */
+		if (fread(x, 1, 8, b.index) != 8) {
+			err = bad_entry(&v, seq, "missing from entries.idx");
+			goto done;
+		}
+		for (int i = 0; i < 8; i++)
+			off = off << 8 | x[i];
+		if (off != b.offset) {
+			err = bad_entry(&v, seq, "entries.idx points elsewhere");
+			goto done;
+		}
+		if (len == 0 || len > 65536) {
+			err = bad_entry(&v, seq, "record length out of range");
+			goto done;
+		}
+		fl_buf_reset(&b.canon);
+		if ((err = fl_buf_grow(&b.canon, len)) < 0)
+			goto done;
+		if (fread(b.canon.data, 1, len, b.entries) != len) {
+			err = bad_entry(&v, seq, "truncated record");
+			goto done;
+		}
+		b.canon.len = len;
+		b.offset += 4 + (uint64_t)len;
+		if ((err = feed(&v, seq, b.canon.data, len, NULL, hash)) < 0)
+			goto done;
+		while (have_cp == 1 && cp_size <= v.count) {
+			if (cp_size <= prev_cp || cp_size < v.count) {
+				err = bad_cp(&v, cp_size, "out of order");
+				goto done;
+			}
+			if ((err = check_checkpoint(&v, cp_size, (const char *)b.note.data,
+						    b.note.len)) < 0)
+				goto done;
+			prev_cp = cp_size;
+			if ((have_cp = next_note(&b, &cp_size)) < 0) {
+				err = have_cp;
+				goto done;
+			}
+		}
+	}
+	if (fread(&eof, 1, 1, b.index) != 0) {
+		err = fl_error_set(FL_EVERIFY, "bundle: entries.idx has more records than entries");
+		goto done;
+	}
+	if ((err = finish(&v, have_cp == 1, cp_size)) < 0)
+		goto done;
+	if (b.entries_n != v.count || fl_digest_equal(b.head, out->head, FL_HASH_LEN) != 0 ||
+	    fl_digest_equal(b.root, out->root, FL_HASH_LEN) != 0)
+		err = fl_error_set(FL_EVERIFY, "bundle: MANIFEST does not describe these entries");
 done:
-	fl_store_iter_free(it);
-	fl_hasher_free(h);
+	if (b.entries)
+		fclose(b.entries);
+	if (b.index)
+		fclose(b.index);
+	if (b.checkpoints)
+		fclose(b.checkpoints);
+	fl_buf_free(&b.canon);
+	fl_buf_free(&b.look);
+	fl_buf_free(&b.line);
+	fl_buf_free(&b.note);
+	free(b.codes);
+	free(b.minor);
+	free(b.keys);
+	free(b.roles);
+	verifier_free(&v);
 	return err;
 }

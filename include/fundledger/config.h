@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include "error.h"
+#include "note.h"
 
 /* Codes of funds and donors: [A-Z0-9][A-Z0-9-]*, 2 to FL_CODE_MAX characters. */
 #define FL_CODE_MAX 32
@@ -56,6 +57,9 @@ typedef struct {
 	unsigned minor_units; /* 0 to FL_MINOR_UNITS_MAX */
 } fl_currency;
 
+/* What an authorised key may do: sign checkpoints, or cosign them. */
+typedef enum { FL_ROLE_TREASURER = 1, FL_ROLE_AUDITOR = 2 } fl_key_role;
+
 /*
  * A loaded configuration. Arrays are sorted by code. Everything is owned by the fl_config and
  * lives until fl_config_free.
@@ -71,6 +75,11 @@ typedef struct {
 	size_t n_donors;
 	fl_currency *currencies;
 	size_t n_currencies;
+	/* Authorised verifier keys: treasurers sign checkpoints with Ed25519 note keys (type
+	 * 0x01), auditors cosign them with tlog-cosignature keys (type 0x04). */
+	fl_vkey *keys;
+	fl_key_role *key_roles; /* key_roles[i] is the role of keys[i] */
+	size_t n_keys;
 } fl_config;
 
 /*
@@ -87,6 +96,13 @@ void fl_config_free(fl_config *cfg);
 const fl_fund *fl_config_fund(const fl_config *cfg, const char *code);
 const fl_donor *fl_config_donor(const fl_config *cfg, const char *code);
 const fl_currency *fl_config_currency(const fl_config *cfg, const char *code);
+
+/* The authorised key with this public key and type, or NULL; *role receives its role. */
+const fl_vkey *fl_config_key(const fl_config *cfg, unsigned char type,
+			     const unsigned char pub[FL_ED25519_PUB_LEN], fl_key_role *role);
+
+/* "treasurer" or "auditor". */
+const char *fl_role_name(fl_key_role role);
 
 /* "member_state", ... and "African", ... ("" for FL_GROUP_NONE). */
 const char *fl_donor_kind_name(fl_donor_kind kind);

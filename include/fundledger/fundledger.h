@@ -12,7 +12,10 @@
 #include "error.h"
 #include "import.h"
 #include "ledger.h"
+#include "merkle.h"
 #include "money.h"
+#include "note.h"
+#include "audit.h"
 #include "verify.h"
 
 #endif

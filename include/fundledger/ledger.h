@@ -52,6 +52,13 @@ const fl_config *fl_ledger_config(const fl_ledger *l);
 int fl_ledger_head(fl_ledger *l, uint64_t *count, unsigned char hash[FL_HASH_LEN]) FL_WARN_UNUSED;
 
 /*
+ * Sets the key that signs the checkpoint each batch ends with. It must be listed in the
+ * configuration as a treasurer key (FL_EINVALID otherwise). s is borrowed and must outlive
+ * the ledger's batches. Without a signer, fl_ledger_begin refuses to write.
+ */
+int fl_ledger_set_signer(fl_ledger *l, const fl_signer *s) FL_WARN_UNUSED;
+
+/*
  * Starts a batch (an exclusive write transaction). Every entry appended before
  * fl_ledger_commit is written together or not at all. recorded_by and recorded_at (a UTC
  * timestamp) are stamped on each entry. FL_EBUSY when another writer holds the ledger past
@@ -75,7 +82,11 @@ typedef enum {
  */
 int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status) FL_WARN_UNUSED;
 
-/* Commits the batch (durably: synchronous=FULL). On failure the batch is rolled back. */
+/*
+ * Commits the batch (durably: synchronous=FULL). When it added entries, the Merkle tiles and
+ * a checkpoint of the new tree size, signed by the signer, are stored in the same
+ * transaction. On failure the batch is rolled back.
+ */
 int fl_ledger_commit(fl_ledger *l) FL_WARN_UNUSED;
 
 /* Abandons the batch; nothing of it is written. Safe when no batch is open. */

@@ -14,9 +14,11 @@
 enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
 
 /* Command flags in the dispatch table. */
-#define CMD_NO_LEDGER 1u /* does not open the ledger */
+#define CMD_NO_LEDGER 1u /* does not open the ledger up front (it may, with cli_open_ledger) */
 #define CMD_READONLY 2u  /* opens the ledger read-only: it cannot write */
-#define CMD_WRITE 4u     /* opens the ledger for writing */
+#define CMD_WRITE 4u     /* opens the ledger for writing, with the treasurer's signing key */
+#define CMD_NO_CONFIG 8u /* does not load the configuration up front (cli_need_config) */
+#define CMD_RW 16u       /* opens the ledger for writing without a treasurer key (cosign) */
 
 typedef struct {
 	const char *config_path; /* resolved main configuration file */
@@ -26,7 +28,22 @@ typedef struct {
 	fl_ledger *ledger;       /* NULL for CMD_NO_LEDGER commands */
 	char now[FL_TIME_LEN + 1];
 	char today[FL_DATE_LEN + 1];
+	const char *key_path;        /* -k: the treasurer's private key for writes */
+	const char *passphrase_file; /* --passphrase-file */
+	fl_signer *signer;           /* loaded for CMD_WRITE commands */
 } cli_ctx;
+
+/* Longest passphrase read, including the terminating NUL. */
+#define CLI_PASSPHRASE_MAX 1024
+
+/*
+ * Reads a passphrase from `file`, else $FUNDLEDGER_PASSPHRASE, else the terminal (asking
+ * twice when `confirm`). buf holds cap bytes; the caller wipes it with fl_wipe.
+ */
+int cli_passphrase(const char *file, const char *what, int confirm, char *buf, size_t cap,
+		   size_t *len);
+/* Loads a private key, asking for its passphrase as above. */
+int cli_load_key(const cli_ctx *ctx, const char *path, fl_signer **out);
 
 typedef int (*cmd_fn)(cli_ctx *ctx, int argc, char **argv);
 
@@ -42,6 +59,13 @@ typedef struct {
 /* The dispatch table (main.c), terminated by a NULL name. */
 extern const cli_command cli_commands[];
 const cli_command *cli_find(const char *name);
+
+/* Loads the configuration if the command did not need it up front. 0 or an exit code. */
+int cli_need_config(cli_ctx *ctx);
+/* Loads the treasurer's key (-k) and makes it the ledger's signer. 0 or a negative code. */
+int cli_signing_key(cli_ctx *ctx);
+/* Opens the ledger if the command did not up front. 0 or an exit code. */
+int cli_open_ledger(cli_ctx *ctx, int readonly);
 
 /* Prints "fundledger: <message>" from the library's last error and maps code to an exit code. */
 int cli_fail(int code);
@@ -90,6 +114,19 @@ int cli_report_append(const cli_ctx *ctx, const fl_entry *e, fl_append_status st
 /* Checks stdout for write errors before a successful exit. */
 int cli_finish_stdout(void);
 
+/* Verifier keys from --key options. */
+#define CLI_MAX_KEYS 32
+typedef struct {
+	fl_vkey keys[CLI_MAX_KEYS];
+	size_t n;
+} cli_vkeys;
+/* Adds a verifier key string, or every key (one per line) of a file. */
+int cli_add_vkey(cli_vkeys *ks, const char *arg);
+/* Reads a whole file ("-" for standard input) into out. */
+int cli_read_file(const char *path, fl_buf *out);
+/* Writes data to a new file (never over an existing one), or stdout for NULL or "-". */
+int cli_write_out(const char *path, const fl_buf *data);
+
 /* The commands. */
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_pledge(cli_ctx *ctx, int argc, char **argv);
@@ -103,5 +140,10 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv);
 int cmd_verify(cli_ctx *ctx, int argc, char **argv);
 int cmd_totals(cli_ctx *ctx, int argc, char **argv);
 int cmd_help(cli_ctx *ctx, int argc, char **argv);
+int cmd_key(cli_ctx *ctx, int argc, char **argv);
+int cmd_checkpoint(cli_ctx *ctx, int argc, char **argv);
+int cmd_cosign(cli_ctx *ctx, int argc, char **argv);
+int cmd_proof(cli_ctx *ctx, int argc, char **argv);
+int cmd_export(cli_ctx *ctx, int argc, char **argv);
 
 #endif

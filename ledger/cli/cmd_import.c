@@ -12,7 +12,8 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 	int err;
 	if (argc != 2 || argv[1][0] == '-')
 		return cli_usage_error("import takes one CSV file");
-	if ((err = fl_import_csv(&st, ctx->ledger, argv[1], ctx->user, ctx->now)) < 0)
+	if ((err = cli_signing_key(ctx)) < 0 ||
+	    (err = fl_import_csv(&st, ctx->ledger, argv[1], ctx->user, ctx->now)) < 0)
 		return cli_fail(err);
 	printf("%s: %" PRIu64 " row%s, %" PRIu64 " new entr%s", argv[1], st.rows,
 	       st.rows == 1 ? "" : "s", st.appended, st.appended == 1 ? "y" : "ies");

@@ -1,28 +1,88 @@
 /*
- * cmd_verify.c: fundledger verify. "OK <n> entries, head <hex>" and exit 0, or the first bad
- * entry and exit 1.
+ * cmd_verify.c: fundledger verify [--trusted FILE] [--bundle DIR] [--key VKEY]...
+ * "OK ..." and exit 0, or the first bad entry or checkpoint and exit 1.
  */
+#include <getopt.h>
 #include <inttypes.h>
 
 #include "cli.h"
 
 int cmd_verify(cli_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {{"trusted", required_argument, NULL, 't'},
+					     {"bundle", required_argument, NULL, 'b'},
+					     {"key", required_argument, NULL, 'k'},
+					     {NULL, 0, NULL, 0}};
+	const char *trusted = NULL, *bundle = NULL;
+	fl_buf tr = FL_BUF_INIT, root = FL_BUF_INIT;
+	fl_verify_options opt = {NULL, 0, NULL, NULL, 0};
+	fl_key_role roles[CLI_MAX_KEYS];
 	fl_verify_result r;
+	cli_vkeys ks;
 	char hex[FL_HASH_HEX_LEN + 1];
-	int err;
-	(void)argv;
-	if (argc != 1)
-		return cli_usage_error("verify takes no arguments");
-	err = fl_verify_ledger(&r, ctx->ledger);
+	int c, err, rc;
+
+	ks.n = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': trusted = optarg; break;
+		case 'b': bundle = optarg; break;
+		case 'k':
+			if ((err = cli_add_vkey(&ks, optarg)) < 0)
+				return cli_fail(err);
+			break;
+		default: return cli_bad_option(argc, argv);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("verify: unexpected argument '%.40s'", argv[optind]);
+	if (trusted) {
+		if ((err = cli_read_file(trusted, &tr)) < 0)
+			return cli_fail(err);
+		opt.trusted = (const char *)tr.data;
+		opt.trusted_len = tr.len;
+	}
+	if (ks.n) {
+		/* Keys pinned on the command line: note keys sign, cosignature keys cosign. */
+		for (size_t i = 0; i < ks.n; i++)
+			roles[i] = ks.keys[i].type == FL_SIGTYPE_ED25519 ? FL_ROLE_TREASURER
+									 : FL_ROLE_AUDITOR;
+		opt.keys = ks.keys;
+		opt.roles = roles;
+		opt.n_keys = ks.n;
+	}
+	if (bundle) {
+		if (!ks.n)
+			fprintf(stderr, "fundledger: note: trusting the keys inside the bundle; pin "
+					"them with --key\n");
+		err = fl_verify_bundle(&r, bundle, &opt);
+	} else {
+		if ((rc = cli_open_ledger(ctx, 1)) != 0) {
+			fl_buf_free(&tr);
+			return rc;
+		}
+		err = fl_verify_ledger(&r, ctx->ledger, &opt);
+	}
+	fl_buf_free(&tr);
 	if (err < 0) {
-		if (err == FL_EVERIFY)
+		if (err == FL_EVERIFY && r.bad_seq)
 			fprintf(stderr, "FAILED at entry %" PRIu64 " (%" PRIu64
 					" entries before it verified)\n",
-				r.bad_seq, r.entries);
+				r.bad_seq, r.bad_seq - 1 < r.entries ? r.bad_seq - 1 : r.entries);
+		else if (err == FL_EVERIFY && r.bad_checkpoint)
+			fprintf(stderr, "FAILED at the checkpoint of size %" PRIu64 " (%" PRIu64
+					" entries before it verified)\n",
+				r.bad_checkpoint, r.entries);
 		return cli_fail(err);
 	}
 	fl_hex_encode(hex, r.head, FL_HASH_LEN);
+	if ((err = fl_base64_encode(&root, r.root, FL_HASH_LEN)) < 0)
+		return cli_fail(err);
 	printf("OK %" PRIu64 " entries, head %s\n", r.entries, hex);
+	printf("root %s, %" PRIu64 " signed checkpoints, %" PRIu64 " cosignatures\n",
+	       fl_buf_cstr(&root), r.checkpoints, r.cosignatures);
+	if (r.trusted)
+		printf("extends the trusted checkpoint at size %" PRIu64 "\n", r.trusted_size);
+	fl_buf_free(&root);
 	return cli_finish_stdout();
 }

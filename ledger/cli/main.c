@@ -53,8 +53,24 @@ const cli_command cli_commands[] = {
 	{"totals", cmd_totals, CMD_READONLY, "everyone",
 	 "[--fund F] [--from D] [--to D] [--format text|csv|json]",
 	 "Pledged, received and written off, per fund and currency, with USD received."},
-	{"verify", cmd_verify, CMD_READONLY, "auditor", "",
-	 "Recompute every hash and chain link; exit 1 naming the first bad entry."},
+	{"verify", cmd_verify, CMD_NO_LEDGER, "auditor",
+	 "[--trusted CHECKPOINT] [--bundle DIR] [--key VKEY]...",
+	 "Recompute every hash, the Merkle tree and every signature; exit 1 naming the first "
+	 "bad entry or checkpoint."},
+	{"checkpoint", cmd_checkpoint, CMD_NO_LEDGER | CMD_NO_CONFIG, "auditor",
+	 "[--size N] | verify --key VKEY [--key VKEY]... FILE",
+	 "Print a signed checkpoint, or verify any C2SP signed note."},
+	{"cosign", cmd_cosign, CMD_RW, "auditor", "--key AUDITOR_KEYFILE",
+	 "Verify the ledger and cosign its latest checkpoint (tlog-cosignature)."},
+	{"proof", cmd_proof, CMD_NO_LEDGER | CMD_NO_CONFIG, "auditor",
+	 "inclusion SEQ|REF [--size N] [--out FILE] | consistency --from M [--to N] [--out FILE] | "
+	 "verify FILE --key VKEY [--key VKEY]... [--entry FILE]",
+	 "Write an inclusion or consistency proof, or verify one offline."},
+	{"export", cmd_export, CMD_READONLY, "auditor", "--out DIR",
+	 "Write a self-contained bundle that verifies offline with 'verify --bundle'."},
+	{"key", cmd_key, CMD_NO_LEDGER | CMD_NO_CONFIG, "everyone",
+	 "generate --name NAME [--role treasurer|auditor] [--out FILE]",
+	 "Create an Ed25519 key, encrypted with a passphrase; print its verifier key."},
 	{"help", cmd_help, CMD_NO_LEDGER, "everyone", "[COMMAND]", "Show help."},
 	{NULL, NULL, 0, NULL, NULL, NULL},
 };
@@ -69,7 +85,8 @@ const cli_command *cli_find(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: fundledger [-c CONFIG] [-d LEDGER] [-u USER] <command> [options]\n"
+	fprintf(f, "usage: fundledger [-c CONFIG] [-d LEDGER] [-u USER] [-k KEYFILE] "
+		   "[--passphrase-file FILE] <command> [options]\n"
 		   "       fundledger help [COMMAND] | --version\n");
 }
 
@@ -118,21 +135,66 @@ static int set_clock(cli_ctx *ctx)
 	return 0;
 }
 
+/* The global options, kept for the lazy loaders below. */
+static const char *g_config_opt, *g_ledger_opt, *g_user_opt;
+
+int cli_need_config(cli_ctx *ctx)
+{
+	const char *env;
+	int err;
+	if (ctx->cfg)
+		return 0;
+	ctx->config_path = resolve_config(g_config_opt);
+	if ((err = fl_config_load(&ctx->cfg, ctx->config_path)) < 0)
+		return cli_fail(err);
+	env = getenv("FUNDLEDGER_LEDGER");
+	ctx->ledger_path = g_ledger_opt ? g_ledger_opt : env && *env ? env : ctx->cfg->ledger;
+	ctx->user = resolve_user(g_user_opt, ctx->cfg);
+	return 0;
+}
+
+int cli_signing_key(cli_ctx *ctx)
+{
+	int err;
+	if (ctx->signer)
+		return 0;
+	if ((err = cli_load_key(ctx, ctx->key_path, &ctx->signer)) < 0 ||
+	    (err = fl_ledger_set_signer(ctx->ledger, ctx->signer)) < 0)
+		return err;
+	return 0;
+}
+
+int cli_open_ledger(cli_ctx *ctx, int readonly)
+{
+	int err, rc;
+	if (ctx->ledger)
+		return 0;
+	if ((rc = cli_need_config(ctx)) != 0)
+		return rc;
+	if ((err = fl_ledger_open(&ctx->ledger, ctx->ledger_path, ctx->cfg,
+				  readonly ? FL_OPEN_READONLY : 0)) < 0)
+		return cli_fail(err);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'}, {"ledger", required_argument, NULL, 'd'},
 		{"user", required_argument, NULL, 'u'},   {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0}};
+		{"version", no_argument, NULL, 'V'},      {"key", required_argument, NULL, 'k'},
+		{"passphrase-file", required_argument, NULL, 'P'}, {NULL, 0, NULL, 0}};
 	const char *config_opt = NULL, *ledger_opt = NULL, *user_opt = NULL, *env;
 	const cli_command *cmd;
 	cli_ctx ctx;
-	int c, rc, err, first;
+	int c, rc, first;
 
 	memset(&ctx, 0, sizeof(ctx));
 	opterr = 0; /* option errors are reported as "fundledger: ..." */
-	while ((c = getopt_long(argc, argv, "+c:d:u:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+c:d:u:k:hV", opts, NULL)) != -1) {
 		switch (c) {
+		case 'k': ctx.key_path = optarg; break;
+		case 'P': ctx.passphrase_file = optarg; break;
 		case 'c': config_opt = optarg; break;
 		case 'd': ledger_opt = optarg; break;
 		case 'u': user_opt = optarg; break;
@@ -169,24 +231,32 @@ int main(int argc, char **argv)
 	}
 	if ((rc = set_clock(&ctx)) != 0)
 		return rc;
-	ctx.config_path = resolve_config(config_opt);
-	if ((err = fl_config_load(&ctx.cfg, ctx.config_path)) < 0)
-		return cli_fail(err);
-	env = getenv("FUNDLEDGER_LEDGER");
-	ctx.ledger_path = ledger_opt ? ledger_opt : env && *env ? env : ctx.cfg->ledger;
-	ctx.user = resolve_user(user_opt, ctx.cfg);
-	if (!(cmd->flags & CMD_NO_LEDGER)) {
-		unsigned flags = (cmd->flags & CMD_WRITE) ? 0 : FL_OPEN_READONLY;
-		if ((err = fl_ledger_open(&ctx.ledger, ctx.ledger_path, ctx.cfg, flags)) < 0) {
-			rc = cli_fail(err);
+	if (!ctx.key_path && (env = getenv("FUNDLEDGER_KEY")) && *env)
+		ctx.key_path = env;
+	g_config_opt = config_opt;
+	g_ledger_opt = ledger_opt;
+	g_user_opt = user_opt;
+	if (!(cmd->flags & CMD_NO_CONFIG) && (rc = cli_need_config(&ctx)) != 0)
+		goto done;
+	if (!(cmd->flags & CMD_NO_LEDGER) &&
+	    (rc = cli_open_ledger(&ctx, !(cmd->flags & (CMD_WRITE | CMD_RW)))) != 0)
+		goto done;
+	if (cmd->flags & CMD_WRITE) {
+		if (!ctx.key_path) {
+			rc = cli_usage_error("%s writes, and every write is signed: give the "
+					     "treasurer's key with -k KEYFILE or FUNDLEDGER_KEY",
+					     cmd->name);
 			goto done;
 		}
+		/* The key itself is loaded by cli_signing_key, once the command's input has
+		 * been checked: no passphrase is asked for a command that fails anyway. */
 	}
 	first = optind;
 	optind = 0; /* glibc: re-initialise getopt; each command parses from its own argv[1] */
 	rc = cmd->fn(&ctx, argc - first, argv + first);
 done:
 	fl_ledger_free(ctx.ledger);
+	fl_signer_free(ctx.signer);
 	fl_config_free(ctx.cfg);
 	return rc;
 }

@@ -167,7 +167,7 @@ int cli_record(cli_ctx *ctx, int argc, char **argv, fl_kind kind)
 						   (unsigned long long)e.pledge);
 		}
 	}
-	if (err < 0)
+	if (err < 0 || (err = cli_signing_key(ctx)) < 0)
 		return cli_fail(err);
 	if ((err = fl_ledger_record(ctx->ledger, &e, ctx->user, ctx->now, &st)) < 0)
 		return cli_fail(err);

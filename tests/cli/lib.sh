@@ -16,6 +16,22 @@ export FUNDLEDGER_NOW="2026-03-01T12:00:00Z"
 OUT="$T/out"
 ERR="$T/err"
 
+# Every write is signed: a treasurer key for this script, authorised in its configuration.
+export FUNDLEDGER_PASSPHRASE="correct horse battery staple"
+"$FUNDLEDGER" key generate --name test.example/treasurer --out "$T/treasurer.key" \
+	>"$T/treasurer.vkey" 2>/dev/null || { echo "not ok - generate the test key"; exit 1; }
+printf 'keys:\n  - vkey: "%s"\n    role: treasurer\n' "$(cat "$T/treasurer.vkey")" \
+	>>"$T/fundledger.yaml"
+export FUNDLEDGER_KEY="$T/treasurer.key"
+
+# add_auditor: an auditor key ($T/auditor.key, $T/auditor.vkey), authorised too.
+add_auditor() {
+	"$FUNDLEDGER" key generate --name test.example/auditor --role auditor \
+		--out "$T/auditor.key" >"$T/auditor.vkey" 2>/dev/null
+	printf '  - vkey: "%s"\n    role: auditor\n' "$(cat "$T/auditor.vkey")" \
+		>>"$T/fundledger.yaml"
+}
+
 fl() { "$FUNDLEDGER" "$@"; }
 
 ok() { echo "ok - $*"; }

@@ -200,6 +200,8 @@ funds: funds.yaml
 donors: donors.yaml
 currencies: currencies.yaml
 EOF
+	printf 'keys:\n  - vkey: "%s"\n    role: treasurer\n' "$(cat "$T/treasurer.vkey")" \
+		>>"$T/$1/fundledger.yaml"
 }
 
 # config_refused NAME DESCRIPTION REGEX: a write with $T/NAME's configuration exits 3,
@@ -227,12 +229,12 @@ config_refused tab "a tab in fundledger.yaml" "^fundledger: $T/tab/fundledger\.y
 badconfig unknown
 echo "colour: blue" >>"$T/unknown/fundledger.yaml"
 config_refused unknown "an unknown key in fundledger.yaml" \
-	"^fundledger: $T/unknown/fundledger\.yaml:6:1: unknown key 'colour' in the main configuration"
+	"^fundledger: $T/unknown/fundledger\.yaml:9:1: unknown key 'colour' in the main configuration"
 
 badconfig dup
 echo "origin: again.example.org" >>"$T/dup/fundledger.yaml"
 config_refused dup "a duplicate key in fundledger.yaml" \
-	"^fundledger: $T/dup/fundledger\.yaml:6:1: duplicate key 'origin' in the main configuration$"
+	"^fundledger: $T/dup/fundledger\.yaml:9:1: duplicate key 'origin' in the main configuration$"
 
 badconfig alias
 printf 'ledger: x.db\norigin: &o test.example.org\nrecorded_by: *o\nfunds: funds.yaml\ndonors: donors.yaml\ncurrencies: currencies.yaml\n' \

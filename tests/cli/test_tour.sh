@@ -203,7 +203,7 @@ expect 2 "show 0" fl show 0
 # ---- verify ----
 expect 0 "verify" fl verify
 h16=$(hash_of 16)
-same "$(cat "$OUT")" "OK 16 entries, head $h16" "verify: OK 16 entries, head = entry 16's hash"
+same "$(head -n 1 "$OUT")" "OK 16 entries, head $h16" "verify: OK 16 entries, head = entry 16's hash"
 same "$last_csv_hash" "$h16" "log csv's last hash is the head"
 
 # ---- write-offs ----
@@ -290,7 +290,14 @@ expect 0 "EUR after 2026-02-15 now uses the 2026-01-01 rate" fl contribute --don
 contains "$OUT" "EUR +921\.00 +1,000\.00 " "921.00 EUR at 0.921 = 1,000.00 USD"
 
 expect 0 "verify at the end" fl verify
-same "$(cat "$OUT")" "OK 25 entries, head $(hash_of 25)" "verify: 25 entries, head = entry 25's hash"
+same "$(head -n 1 "$OUT")" "OK 25 entries, head $(hash_of 25)" "verify: 25 entries, head = entry 25's hash"
+# Each of the 25 writes ended with a signed checkpoint; the last one is of size 25.
+contains "$OUT" "^root [A-Za-z0-9+/]{43}=, 25 signed checkpoints, 0 cosignatures$" \
+	"verify: every write was signed"
+fl checkpoint >"$T/cp"
+same "$(sed -n 2p "$T/cp")" "25" "the latest checkpoint is of size 25"
+same "$(sed -n 3p "$T/cp")" "$(sed -n 2p "$OUT" | sed 's/^root \([^,]*\),.*/\1/')" \
+	"its root is the one verify computed"
 
 # ---- help and version ----
 expect 0 "--version" fl --version

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "fundledger/fundledger.h"
+#include "testkit.h"
 
 /* ---- the reader ---- */
 
@@ -290,7 +291,7 @@ static int setup(void **state)
 	snprintf(f->path, sizeof(f->path), "%s/ledger.db", f->dir);
 	if (fl_config_load(&f->cfg, CONFIG) != 0 ||
 	    fl_ledger_init(f->path, "unit.example.org/csv", "2026-01-01T00:00:00Z") != 0 ||
-	    fl_ledger_open(&f->l, f->path, f->cfg, 0) != 0) {
+	    fl_ledger_open(&f->l, f->path, f->cfg, 0) != 0 || testkit_sign(f->cfg, f->l) != 0) {
 		fprintf(stderr, "setup: %s\n", fl_error_last());
 		return -1;
 	}
@@ -365,7 +366,7 @@ static void import_fails_at(int line, fx *f, const char *data, int code, const c
 	if (after != before || memcmp(h1, h2, FL_HASH_LEN) != 0)
 		fail_msg("line %d: a failed import changed the ledger (%llu -> %llu entries)", line,
 			 (unsigned long long)before, (unsigned long long)after);
-	if (fl_verify_ledger(&vr, f->l) != 0)
+	if (fl_verify_ledger(&vr, f->l, NULL) != 0)
 		fail_msg("line %d: verify after failed import: %s", line, fl_error_last());
 }
 #define IMPORT_FAILS(f, data, code, msg) import_fails_at(__LINE__, (f), (data), (code), (msg))
@@ -423,7 +424,7 @@ static void test_import_good_file(void **state)
 	assert_string_equal(e.bank_ref, "UBS 2, second");
 	assert_int_equal(fl_ledger_find(f->l, "C-2", &seq), 0);
 	assert_int_equal(seq, 4);
-	assert_int_equal(fl_verify_ledger(&vr, f->l), 0);
+	assert_int_equal(fl_verify_ledger(&vr, f->l, NULL), 0);
 
 	/* The same file again changes nothing. */
 	memset(&st, 0xff, sizeof(st));

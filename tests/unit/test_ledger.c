@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "fundledger/fundledger.h"
+#include "testkit.h"
 
 #define CONFIG "config/fundledger.yaml"
 #define ORIGIN "unit.example.org/ledger"
@@ -59,7 +60,7 @@ static int setup(void **state)
 		return -1;
 	}
 	if (fl_ledger_init(f->path, ORIGIN, "2026-01-01T00:00:00Z") != 0 ||
-	    fl_ledger_open(&f->l, f->path, f->cfg, 0) != 0) {
+	    fl_ledger_open(&f->l, f->path, f->cfg, 0) != 0 || testkit_sign(f->cfg, f->l) != 0) {
 		fprintf(stderr, "ledger: %s\n", fl_error_last());
 		return -1;
 	}
@@ -196,7 +197,7 @@ static void verify_ok(fx *f)
 	fl_verify_result vr;
 	uint64_t n;
 	unsigned char head[FL_HASH_LEN];
-	int rc = fl_verify_ledger(&vr, f->l);
+	int rc = fl_verify_ledger(&vr, f->l, NULL);
 	if (rc != 0)
 		fail_msg("verify: %d %s", rc, fl_error_last());
 	assert_int_equal(fl_ledger_head(f->l, &n, head), 0);
@@ -957,7 +958,7 @@ static void test_read_only(void **state)
 	assert_memory_equal(h, h_rw, FL_HASH_LEN);
 	assert_int_equal(fl_ledger_get(ro, 1, &got, NULL, NULL), 0);
 	assert_int_equal(got.amount, 100000);
-	assert_int_equal(fl_verify_ledger(&vr, ro), 0);
+	assert_int_equal(fl_verify_ledger(&vr, ro, NULL), 0);
 	assert_int_equal(vr.entries, 1);
 	fl_ledger_free(ro);
 	/* Nothing was written through it. */
@@ -984,7 +985,7 @@ static void test_verify(void **state)
 	assert_int_equal(fl_ledger_get(f->l, 5, NULL, last, NULL), 0);
 
 	memset(&vr, 0xff, sizeof(vr));
-	assert_int_equal(fl_verify_ledger(&vr, f->l), 0);
+	assert_int_equal(fl_verify_ledger(&vr, f->l, NULL), 0);
 	assert_int_equal(vr.entries, 5);
 	assert_int_equal(vr.bad_seq, 0);
 	assert_memory_equal(vr.head, last, FL_HASH_LEN);
