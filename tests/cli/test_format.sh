@@ -49,3 +49,25 @@ fl verify >"$OUT"
 contains "$OUT" "^OK 2 entries, head $h2\$" "verify reports the example's head"
 fl show 2 >"$OUT"
 contains "$OUT" "USD +271,444.08 at 0.921 per USD" "USD figure of the example (half-even)"
+
+# Section 6: leaf hashes and the root of size 2, recomputed with the shell alone.
+leaf() { (printf '\000'; fl show "$1" --format hex | xxd -r -p) | sha256sum | cut -d' ' -f1; }
+l1=$(leaf 1)
+l2=$(leaf 2)
+same "$l1" fd78aea80c5720ff392286c11864c88bf499521f9179ad48819d17cea4efbd12 "leaf hash of entry 1"
+same "$l2" bba9cdb4c8132c8ece8a1057f00e7725ca48728b5a0a22c3abab0d7af1f6aab4 "leaf hash of entry 2"
+root=$( (printf '\001'; echo "$l1$l2" | xxd -r -p) | openssl dgst -sha256 -binary | base64)
+same "$root" "3NuU2C3MjxhEBvlRtYr3AZJGQIkr+8XFuBiZU2yh2IA=" "RFC 6962 root of size 2"
+for h in "$l1" "$l2" dcdb94d82dcc8f184406f951b58af701924640892bfbc5c5b81899536ca1d880 "$root"; do
+	grep -q -- "$h" "$ROOT/docs/FORMAT.md" || not_ok "FORMAT.md quotes $h"
+done
+ok "FORMAT.md quotes the leaf hashes and the root"
+
+# Section 7: the checkpoint text is the three lines of the document's example.
+fl checkpoint >"$T/cp"
+same "$(head -n 3 "$T/cp")" "$(printf '%s\n%s\n%s' fundledger.example.org/ohchr-voluntary-funds 2 "$root")" \
+	"the stored checkpoint's text"
+same "$(sed -n 4p "$T/cp")" "" "a blank line before the signature"
+contains "$T/cp" "^— test\.example/treasurer [A-Za-z0-9+/]{91}=$" "one Ed25519 signature line (4 + 64 bytes)"
+fl checkpoint verify --key "$(cat "$T/treasurer.vkey")" "$T/cp" >"$OUT" 2>"$ERR"
+contains "$OUT" "^OK 1 of 1 signatures verified" "the checkpoint verifies as a C2SP note"
