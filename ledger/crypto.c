@@ -82,6 +82,12 @@ int fl_hasher_sha256(fl_hasher *h, unsigned char out[FL_HASH_LEN], const void *d
 	return hash_parts(h, out, data, len, NULL, 0, NULL, 0);
 }
 
+int fl_hasher_leaf(fl_hasher *h, unsigned char out[FL_HASH_LEN], const void *data, size_t len)
+{
+	static const unsigned char zero = 0x00;
+	return hash_parts(h, out, &zero, 1, data, len, NULL, 0);
+}
+
 /* One process-wide hasher for the one-shot calls; created on first use. */
 static _Thread_local fl_hasher *shared;
 
@@ -316,8 +322,8 @@ int fl_signer_save(const fl_signer *s, const char *path, const char *pass, size_
 	if (passlen > INT32_MAX)
 		return fl_error_set(FL_EINVALID, "passphrase too long");
 	if (!(p8inf = EVP_PKEY2PKCS8(s->pkey)) ||
-	    !(pbe = PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), FL_KEY_KDF_ITERATIONS, NULL, 0, NULL,
-				      NID_hmacWithSHA256))) {
+	    !(pbe = PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), FL_KEY_KDF_ITERATIONS, NULL,
+				      FL_KEY_SALT_LEN, NULL, NID_hmacWithSHA256))) {
 		err = crypto_error("key encryption");
 		goto done;
 	}
@@ -361,18 +367,34 @@ done:
 	return err;
 }
 
+/* Hands OpenSSL exactly the caller's passphrase bytes (which may include NUL). */
+typedef struct {
+	const char *pass;
+	size_t len;
+} pass_arg;
+
+static int pass_cb(char *buf, int size, int rwflag, void *u)
+{
+	const pass_arg *p = u;
+	(void)rwflag;
+	if (size < 0 || p->len > (size_t)size)
+		return -1;
+	memcpy(buf, p->pass, p->len);
+	return (int)p->len;
+}
+
 int fl_signer_load(fl_signer **out, const char *path, const char *pass, size_t passlen)
 {
 	struct stat st;
 	char buf[8192];
-	char *pw = NULL;
 	ssize_t n;
 	size_t len = 0;
 	BIO *mem = NULL;
 	EVP_PKEY *pkey = NULL;
 	int fd, err = 0;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not block us before the regular-file check below. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ELOOP)
 			return fl_error_set(FL_EINVALID, "%s: refusing a private key reached through a "
@@ -410,13 +432,10 @@ int fl_signer_load(fl_signer **out, const char *path, const char *pass, size_t p
 		err = fl_error_set(FL_EINVALID, "%s: too large for a key file", path);
 		goto done;
 	}
-	/* PEM_read_bio_PrivateKey takes the passphrase as a C string. */
-	if (!(pw = malloc(passlen + 1))) {
-		err = fl_error_set(FL_ENOMEM, "out of memory");
+	if (passlen > INT32_MAX) {
+		err = fl_error_set(FL_EINVALID, "passphrase too long");
 		goto done;
 	}
-	memcpy(pw, pass, passlen);
-	pw[passlen] = 0;
 	if (!(mem = BIO_new_mem_buf(buf, (int)len))) {
 		err = crypto_error("key file");
 		goto done;
@@ -425,7 +444,10 @@ int fl_signer_load(fl_signer **out, const char *path, const char *pass, size_t p
 		err = fl_error_set(FL_EINVALID, "%s: not an encrypted PKCS#8 key", path);
 		goto done;
 	}
-	pkey = PEM_read_bio_PrivateKey(mem, NULL, NULL, pw);
+	{
+		pass_arg arg = {pass, passlen};
+		pkey = PEM_read_bio_PrivateKey(mem, NULL, pass_cb, &arg);
+	}
 	if (!pkey) {
 		ERR_clear_error();
 		err = fl_error_set(FL_ECRYPTO, "%s: wrong passphrase, or a damaged key file", path);
@@ -433,10 +455,6 @@ int fl_signer_load(fl_signer **out, const char *path, const char *pass, size_t p
 	}
 	err = signer_wrap(out, pkey);
 done:
-	if (pw) {
-		fl_wipe(pw, passlen + 1);
-		free(pw);
-	}
 	fl_wipe(buf, sizeof(buf));
 	BIO_free(mem);
 	close(fd);

@@ -58,6 +58,13 @@ static void quote(char out[QUOTE_MAX], const char *s, size_t len)
 	out[o] = '\0';
 }
 
+/* Quotes s for a message; only error paths pay for it. */
+static const char *quoted(char q[QUOTE_MAX], const char *s, size_t len)
+{
+	quote(q, s, len);
+	return q;
+}
+
 static int is_leap(int y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -85,21 +92,22 @@ static int digits(const char *s, size_t n)
  * Checks the "YYYY-MM-DD" at the start of s. `what` ("date", "timestamp"), its `form` and
  * the quoted whole input q go into the message, so it names what the caller was given.
  */
-static int check_date_part(const char *s, const char *what, const char *form, const char *q)
+static int check_date_part(const char *s, size_t len, const char *what, const char *form)
 {
+	char q[QUOTE_MAX];
 	int y, m, d;
 
 	if (s[4] != '-' || s[7] != '-' || (y = digits(s, 4)) < 0 || (m = digits(s + 5, 2)) < 0 ||
 	    (d = digits(s + 8, 2)) < 0)
-		return fl_error_set(FL_EINVALID, "%s '%s' does not have the form %s", what, q, form);
+		return fl_error_set(FL_EINVALID, "%s '%s' does not have the form %s", what, quoted(q, s, len), form);
 	if (y < FL_YEAR_MIN || y > FL_YEAR_MAX)
-		return fl_error_set(FL_EINVALID, "%s '%s': year %d is outside %d..%d", what, q, y,
+		return fl_error_set(FL_EINVALID, "%s '%s': year %d is outside %d..%d", what, quoted(q, s, len), y,
 				    FL_YEAR_MIN, FL_YEAR_MAX);
 	if (m < 1 || m > 12)
-		return fl_error_set(FL_EINVALID, "%s '%s': month %02d is not 01..12", what, q, m);
+		return fl_error_set(FL_EINVALID, "%s '%s': month %02d is not 01..12", what, quoted(q, s, len), m);
 	if (d < 1 || d > days_in_month(y, m))
 		return fl_error_set(FL_EINVALID, "%s '%s' is not a real date (%s %d has %d days)",
-				    what, q, month_name[m - 1], y, days_in_month(y, m));
+				    what, quoted(q, s, len), month_name[m - 1], y, days_in_month(y, m));
 	return 0;
 }
 
@@ -111,11 +119,10 @@ int fl_date_check(const char *s, size_t len)
 		return fl_error_set(FL_EINVALID, "date: no input");
 	if (len == 0)
 		return fl_error_set(FL_EINVALID, "date is empty");
-	quote(q, s, len);
 	if (len != FL_DATE_LEN)
 		return fl_error_set(FL_EINVALID, "date '%s' must be YYYY-MM-DD (10 characters, not %zu)",
-				    q, len);
-	return check_date_part(s, "date", "YYYY-MM-DD", q);
+				    quoted(q, s, len), len);
+	return check_date_part(s, len, "date", "YYYY-MM-DD");
 }
 
 int fl_time_check(const char *s, size_t len)
@@ -127,22 +134,21 @@ int fl_time_check(const char *s, size_t len)
 		return fl_error_set(FL_EINVALID, "timestamp: no input");
 	if (len == 0)
 		return fl_error_set(FL_EINVALID, "timestamp is empty");
-	quote(q, s, len);
 	if (len != FL_TIME_LEN)
 		return fl_error_set(FL_EINVALID,
 				    "timestamp '%s' must be YYYY-MM-DDTHH:MM:SSZ (20 characters, not %zu)",
-				    q, len);
-	if ((err = check_date_part(s, "timestamp", "YYYY-MM-DDTHH:MM:SSZ", q)) < 0)
+				    quoted(q, s, len), len);
+	if ((err = check_date_part(s, len, "timestamp", "YYYY-MM-DDTHH:MM:SSZ")) < 0)
 		return err;
 	if (s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' ||
 	    (hh = digits(s + 11, 2)) < 0 || (mm = digits(s + 14, 2)) < 0 ||
 	    (ss = digits(s + 17, 2)) < 0)
 		return fl_error_set(FL_EINVALID,
-				    "timestamp '%s' does not have the form YYYY-MM-DDTHH:MM:SSZ", q);
+				    "timestamp '%s' does not have the form YYYY-MM-DDTHH:MM:SSZ", quoted(q, s, len));
 	/* 23:59:60 is refused: Unix time has no leap seconds, so it could not round-trip. */
 	if (hh > 23 || mm > 59 || ss > 59)
 		return fl_error_set(FL_EINVALID, "timestamp '%s': time %02d:%02d:%02d is not valid",
-				    q, hh, mm, ss);
+				    quoted(q, s, len), hh, mm, ss);
 	return 0;
 }
 

@@ -425,12 +425,22 @@ static uint64_t get_be(const unsigned char *p, size_t n)
 	return v;
 }
 
+/* FIELDS index + 1 by tag (0: no such tag), so decoding finds a field in one step. */
+static const unsigned char TAG_INDEX[256] = {
+	[FL_TAG_SEQ] = 1,	      [FL_TAG_RECORDED_AT] = 2, [FL_TAG_RECORDED_BY] = 3,
+	[FL_TAG_IDEM] = 4,	      [FL_TAG_PREV] = 5,	[FL_TAG_FUND] = 6,
+	[FL_TAG_DONOR] = 7,	      [FL_TAG_CURRENCY] = 8,	[FL_TAG_AMOUNT] = 9,
+	[FL_TAG_DATE] = 10,	      [FL_TAG_DUE] = 11,	[FL_TAG_YEARS] = 12,
+	[FL_TAG_EARMARK] = 13,	      [FL_TAG_DONOR_REF] = 14,	[FL_TAG_ANNOUNCEMENT] = 15,
+	[FL_TAG_BANK_REF] = 16,	      [FL_TAG_PLEDGE] = 17,	[FL_TAG_RATE] = 18,
+	[FL_TAG_TARGET] = 19,	      [FL_TAG_REASON] = 20,	[FL_TAG_USD] = 21,
+	[FL_TAG_RATE_USED] = 22,      [FL_TAG_RATE_SEQ] = 23,
+};
+
 static const field *find_field(unsigned tag)
 {
-	for (size_t i = 0; i < N_FIELDS; i++)
-		if (FIELDS[i].tag == tag)
-			return &FIELDS[i];
-	return NULL;
+	unsigned i = tag < 256 ? TAG_INDEX[tag] : 0;
+	return i ? &FIELDS[i - 1] : NULL;
 }
 
 static int corrupt(const char *what, size_t at)

@@ -11,6 +11,7 @@
  * Rates are loaded per batch into an fl_rates table (they are few: a dozen currencies a
  * month) so that a large import does not query the store for each contribution.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -249,37 +250,38 @@ static int check_codes(const fl_ledger *l, const fl_entry *e)
 	return 0;
 }
 
-/* Loads entry seq (which must precede the one being appended) and checks it is live. */
-static int load_live(fl_ledger *l, uint64_t seq, fl_entry *out, const char *role)
+/*
+ * What the writer needs of entry seq (an earlier entry), from its query columns, refusing a
+ * reversed one. The writer trusts its own columns; verify checks them against the bytes.
+ */
+static int load_live(fl_ledger *l, uint64_t seq, fl_ref_info *out, const char *role)
 {
-	uint64_t by, count = l->count;
+	uint64_t count = l->count;
 	unsigned char head[FL_HASH_LEN];
 	int err;
 	/* Outside a batch the cached count may be stale; ask the store. */
 	if (!l->in_batch && (err = fl_store_head(l->store, &count, head)) < 0)
 		return err;
-	if (seq == 0 || seq > count)
+	if (seq == 0 || seq > count ||
+	    (err = fl_store_ref_info(l->store, seq, out)) == FL_ENOTFOUND)
 		return fl_error_set(FL_ENOTFOUND, "%s %llu does not exist", role,
 				    (unsigned long long)seq);
-	if ((err = fl_store_get(l->store, seq, &l->scratch, NULL)) < 0 ||
-	    (err = fl_entry_decode(out, l->scratch.data, l->scratch.len)) < 0)
+	if (err < 0)
 		return err;
-	if ((err = fl_store_reversed_by(l->store, seq, &by)) < 0)
-		return err;
-	if (by)
+	if (out->reversed_by)
 		return fl_error_set(FL_EINVALID, "%s %llu was reversed by entry %llu", role,
-				    (unsigned long long)seq, (unsigned long long)by);
+				    (unsigned long long)seq, (unsigned long long)out->reversed_by);
 	return 0;
 }
 
-static int load_pledge(fl_ledger *l, uint64_t seq, fl_entry *p)
+static int load_pledge(fl_ledger *l, uint64_t seq, fl_ref_info *p)
 {
 	int err;
 	if ((err = load_live(l, seq, p, "pledge")) < 0)
 		return err;
 	if (p->kind != FL_KIND_PLEDGE)
 		return fl_error_set(FL_EINVALID, "entry %llu is a %s, not a pledge",
-				    (unsigned long long)seq, fl_kind_name(p->kind));
+				    (unsigned long long)seq, fl_kind_name((fl_kind)p->kind));
 	return 0;
 }
 
@@ -290,7 +292,7 @@ static int prepare_contribution(fl_ledger *l, fl_entry *e)
 	int err;
 
 	if (e->pledge) {
-		fl_entry p;
+		fl_ref_info p;
 		if ((err = load_pledge(l, e->pledge, &p)) < 0)
 			return err;
 		if (strcmp(p.donor, e->donor) || strcmp(p.fund, e->fund))
@@ -330,16 +332,16 @@ static int prepare_rate(fl_ledger *l, const fl_entry *e)
 
 static int prepare_reversal(fl_ledger *l, const fl_entry *e)
 {
-	fl_entry t;
+	fl_ref_info t;
 	uint64_t dep;
 	int err;
 	if ((err = load_live(l, e->target, &t, "entry")) < 0)
 		return err;
-	if (t.kind == FL_KIND_REVERSAL)
+	if (t.kind == (int)FL_KIND_REVERSAL)
 		return fl_error_set(FL_EINVALID, "entry %llu is a reversal; record the entry again "
 						 "instead of reversing a reversal",
 				    (unsigned long long)e->target);
-	if (t.kind == FL_KIND_PLEDGE) {
+	if (t.kind == (int)FL_KIND_PLEDGE) {
 		if ((err = fl_store_live_dependent(l->store, e->target, &dep)) < 0)
 			return err;
 		if (dep)
@@ -353,12 +355,12 @@ static int prepare_reversal(fl_ledger *l, const fl_entry *e)
 
 /* What is left of a pledge to write off: its amount less live write-offs and payments
  * in its own currency that name it. */
-static int pledge_remaining(fl_ledger *l, const fl_entry *p, int64_t *out)
+static int pledge_remaining(fl_ledger *l, uint64_t seq, const fl_ref_info *p, int64_t *out)
 {
 	int64_t written, paid;
 	int err;
-	if ((err = fl_store_ref_sum(l->store, p->seq, FL_KIND_WRITEOFF, p->currency, &written)) < 0 ||
-	    (err = fl_store_ref_sum(l->store, p->seq, FL_KIND_CONTRIBUTION, p->currency, &paid)) < 0)
+	if ((err = fl_store_ref_sum(l->store, seq, FL_KIND_WRITEOFF, p->currency, &written)) < 0 ||
+	    (err = fl_store_ref_sum(l->store, seq, FL_KIND_CONTRIBUTION, p->currency, &paid)) < 0)
 		return err;
 	*out = p->amount - written - paid;
 	if (*out < 0)
@@ -368,7 +370,7 @@ static int pledge_remaining(fl_ledger *l, const fl_entry *p, int64_t *out)
 
 static int prepare_writeoff(fl_ledger *l, fl_entry *e)
 {
-	fl_entry p;
+	fl_ref_info p;
 	int64_t left;
 	char a[FL_MONEY_STR_MAX], b[FL_MONEY_STR_MAX];
 	const fl_currency *c;
@@ -384,7 +386,7 @@ static int prepare_writeoff(fl_ledger *l, fl_entry *e)
 	strcpy(e->fund, p.fund);
 	strcpy(e->donor, p.donor);
 	strcpy(e->currency, p.currency);
-	if ((err = pledge_remaining(l, &p, &left)) < 0)
+	if ((err = pledge_remaining(l, e->pledge, &p, &left)) < 0)
 		return err;
 	if (e->amount > left) {
 		c = fl_config_currency(l->cfg, p.currency);
@@ -400,45 +402,53 @@ static int prepare_writeoff(fl_ledger *l, fl_entry *e)
 
 int fl_ledger_remaining(fl_ledger *l, uint64_t pledge, int64_t *out)
 {
-	fl_entry p;
+	fl_ref_info p;
 	int err;
 	if ((err = load_pledge(l, pledge, &p)) < 0)
 		return err;
-	return pledge_remaining(l, &p, out);
+	return pledge_remaining(l, pledge, &p, out);
 }
 
-/* The stored entry under e's key, if any: replay (same content) or conflict. */
-static int check_replay(fl_ledger *l, fl_entry *e, fl_append_status *status, int *done)
+/*
+ * e's key is recorded as entry seq: a replay when the content is the same (e becomes the
+ * stored entry), a conflict otherwise.
+ */
+static int replay_or_conflict(fl_ledger *l, fl_entry *e, uint64_t seq, fl_append_status *status)
 {
 	unsigned char mine[FL_HASH_LEN], theirs[FL_HASH_LEN];
-	uint64_t seq;
 	fl_entry old;
 	int err;
 
-	*done = 0;
-	err = fl_store_find_idem(l->store, e->idem, &seq);
-	if (err == FL_ENOTFOUND)
-		return 0;
-	if (err < 0)
-		return err;
 	if ((err = fl_store_get(l->store, seq, &l->scratch, NULL)) < 0 ||
 	    (err = fl_entry_decode(&old, l->scratch.data, l->scratch.len)) < 0)
 		return err;
-	if (old.kind != e->kind)
-		goto conflict;
-	if ((err = fl_entry_content_digest(mine, e)) < 0 ||
-	    (err = fl_entry_content_digest(theirs, &old)) < 0)
+	if (old.kind == e->kind && (err = fl_entry_content_digest(mine, e)) == 0 &&
+	    (err = fl_entry_content_digest(theirs, &old)) == 0 &&
+	    fl_digest_equal(mine, theirs, FL_HASH_LEN) == 0) {
+		*e = old;
+		*status = FL_REPLAYED;
+		return 0;
+	}
+	if (err < 0)
 		return err;
-	if (fl_digest_equal(mine, theirs, FL_HASH_LEN) != 0)
-		goto conflict;
-	*e = old;
-	*status = FL_REPLAYED;
-	*done = 1;
-	return 0;
-conflict:
 	return fl_error_set(FL_EEXISTS,
 			    "reference '%s' is already recorded as entry %llu with other content",
 			    e->idem, (unsigned long long)seq);
+}
+
+/* After a check failed: if e's key is already recorded, that is the answer instead. */
+static int failed_or_replayed(fl_ledger *l, fl_entry *e, fl_append_status *status, int err)
+{
+	char msg[FL_ERROR_MAX];
+	uint64_t seq;
+	int rc;
+	snprintf(msg, sizeof(msg), "%s", fl_error_last());
+	rc = fl_store_find_idem(l->store, e->idem, &seq);
+	if (rc == FL_ENOTFOUND)
+		return fl_error_set(err, "%s", msg);
+	if (rc < 0)
+		return rc;
+	return replay_or_conflict(l, e, seq, status);
 }
 
 int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
@@ -446,7 +456,7 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 	fl_row row;
 	unsigned char hash[FL_HASH_LEN];
 	uint64_t existing;
-	int err, done;
+	int err;
 
 	if (!l->in_batch)
 		return fl_error_set(FL_EINVALID, "no batch is open");
@@ -462,7 +472,7 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 	if (e->kind == FL_KIND_WRITEOFF) {
 		/* Complete fund, donor and currency from the pledge first, so that the derived key
 		 * and the replay comparison see the entry as it will be recorded. */
-		fl_entry p;
+		fl_ref_info p;
 		if ((err = load_pledge(l, e->pledge, &p)) < 0)
 			return err;
 		if (!e->fund[0])
@@ -478,9 +488,12 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 	} else if ((err = fl_entry_auto_idem(e->idem, e)) < 0) {
 		return err;
 	}
-	if ((err = check_replay(l, e, status, &done)) < 0 || done)
-		return err;
 
+	/*
+	 * The checks against the ledger come first; the key is looked up only when one fails
+	 * (a replayed reversal, say, finds its target reversed) or when the insert meets it.
+	 * New entries, the common case, cost no extra look-up.
+	 */
 	switch (e->kind) {
 	case FL_KIND_CONTRIBUTION: err = prepare_contribution(l, e); break;
 	case FL_KIND_RATE: err = prepare_rate(l, e); break;
@@ -489,7 +502,7 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 	default: break;
 	}
 	if (err < 0)
-		return err;
+		return failed_or_replayed(l, e, status, err);
 
 	e->seq = l->count + 1;
 	memcpy(e->recorded_at, l->at, sizeof(l->at));
@@ -516,9 +529,10 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 	row.date = e->date[0] ? e->date : NULL;
 	row.ref = e->kind == FL_KIND_REVERSAL ? e->target : e->pledge;
 	if ((err = fl_store_insert(l->store, &row, &existing)) < 0) {
-		if (err == FL_EEXISTS)
-			return fl_error_set(FL_EEXISTS, "reference '%s' is already entry %llu",
-					    e->idem, (unsigned long long)existing);
+		if (err == FL_EEXISTS) {
+			e->seq = 0;
+			return replay_or_conflict(l, e, existing, status);
+		}
 		return err;
 	}
 	{

@@ -71,13 +71,21 @@ int fl_merkle_frontier_root(const fl_merkle_frontier *f, fl_hash out)
 	return 0;
 }
 
-/* The largest power of two strictly less than n (n >= 2). */
+/* The largest power of two strictly less than n (2 <= n <= FL_MERKLE_MAX_SIZE). */
 static uint64_t split_point(uint64_t n)
 {
 	uint64_t k = 1;
-	while (k << 1 < n)
+	while (k < n - k)
 		k <<= 1;
 	return k;
+}
+
+static int size_check(uint64_t size)
+{
+	if (size > FL_MERKLE_MAX_SIZE)
+		return fl_error_set(FL_EINVALID, "tree size %llu is beyond 2^63",
+				    (unsigned long long)size);
+	return 0;
 }
 
 static unsigned log2_exact(uint64_t n)
@@ -105,6 +113,8 @@ static int range_hash(fl_merkle_node_fn fn, void *ctx, uint64_t lo, uint64_t hi,
 
 int fl_merkle_root(fl_merkle_node_fn fn, void *ctx, uint64_t size, fl_hash out)
 {
+	if (size_check(size) < 0)
+		return FL_EINVALID;
 	if (size == 0)
 		return fl_sha256(out, "", 0);
 	return range_hash(fn, ctx, 0, size, out);
@@ -137,6 +147,8 @@ int fl_merkle_inclusion_proof(fl_merkle_node_fn fn, void *ctx, uint64_t index, u
 			      fl_hash *out, size_t *n)
 {
 	*n = 0;
+	if (size_check(size) < 0)
+		return FL_EINVALID;
 	if (index >= size)
 		return fl_error_set(FL_EINVALID, "index %llu is not below tree size %llu",
 				    (unsigned long long)index, (unsigned long long)size);
@@ -176,6 +188,8 @@ int fl_merkle_consistency_proof(fl_merkle_node_fn fn, void *ctx, uint64_t size1,
 				fl_hash *out, size_t *n)
 {
 	*n = 0;
+	if (size_check(size2) < 0)
+		return FL_EINVALID;
 	if (size1 == 0 || size1 > size2)
 		return fl_error_set(FL_EINVALID, "no consistency proof from size %llu to %llu",
 				    (unsigned long long)size1, (unsigned long long)size2);

@@ -112,6 +112,13 @@ static void fixed_point(char out[24], uint64_t v, unsigned decimals)
  * `what` ("amount", "rate") starts every message. The whole input is checked for shape
  * before any arithmetic, so a malformed string is reported as malformed, not as too large.
  */
+/* Quotes s into q for a message; only error paths pay for it. */
+static const char *quoted(char q[QUOTE_MAX], const char *s, size_t len)
+{
+	quote(q, s, len);
+	return q;
+}
+
 static int parse_decimal(uint64_t *out, const char *what, const char *s, size_t len,
 			 unsigned decimals, uint64_t max)
 {
@@ -124,14 +131,13 @@ static int parse_decimal(uint64_t *out, const char *what, const char *s, size_t 
 		return fl_error_set(FL_EINVALID, "%s: no input", what);
 	if (len == 0)
 		return fl_error_set(FL_EINVALID, "%s is empty", what);
-	quote(q, s, len);
 
 	/* Name the common mistakes specifically; strtod would have accepted most of them. */
 	if (s[0] == '+' || s[0] == '-')
 		return fl_error_set(FL_EINVALID, "%s '%s' has a sign; it is written without one",
-				    what, q);
+				    what, quoted(q, s, len));
 	if (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t')
-		return fl_error_set(FL_EINVALID, "%s '%s' has leading or trailing space", what, q);
+		return fl_error_set(FL_EINVALID, "%s '%s' has leading or trailing space", what, quoted(q, s, len));
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= '0' && c <= '9')
@@ -139,13 +145,13 @@ static int parse_decimal(uint64_t *out, const char *what, const char *s, size_t 
 		if (c == '.') {
 			if (dot != len)
 				return fl_error_set(FL_EINVALID, "%s '%s' has more than one '.'",
-						    what, q);
+						    what, quoted(q, s, len));
 			dot = i;
 			continue;
 		}
 		if (c == 0)
 			return fl_error_set(FL_EINVALID, "%s '%s' contains a NUL byte at offset %zu",
-					    what, q, i);
+					    what, quoted(q, s, len), i);
 		{
 			char qc[QUOTE_MAX];
 			quote(qc, s + i, 1);
@@ -153,25 +159,27 @@ static int parse_decimal(uint64_t *out, const char *what, const char *s, size_t 
 					    "%s '%s' has invalid character '%s' at offset %zu "
 					    "(only digits 0-9 and one '.' are allowed; "
 					    "no signs, exponents, hex or grouping)",
-					    what, q, qc, i);
+					    what, quoted(q, s, len), qc, i);
 		}
 	}
-	if (dot == 0)
+	if (dot == 0) {
+		quote(q, s, len);
 		return fl_error_set(FL_EINVALID, "%s '%s' must start with a digit%s%s%s", what, q,
 				    len > 1 ? " (write '0" : "", len > 1 ? q : "",
 				    len > 1 ? "')" : "");
+	}
 	if (dot != len) {
 		frac_digits = len - dot - 1;
 		if (frac_digits == 0)
 			return fl_error_set(FL_EINVALID, "%s '%s' has no digits after the '.'",
-					    what, q);
+					    what, quoted(q, s, len));
 		if (decimals == 0)
 			return fl_error_set(FL_EINVALID,
 					    "%s '%s' has decimals, but the currency has none",
-					    what, q);
+					    what, quoted(q, s, len));
 		if (frac_digits > decimals)
 			return fl_error_set(FL_EINVALID, "%s '%s' has more than %u decimals", what,
-					    q, decimals);
+					    quoted(q, s, len), decimals);
 	} else {
 		frac_digits = 0;
 	}
@@ -201,7 +209,7 @@ too_large:
 	{
 		char m[24];
 		fixed_point(m, max, decimals);
-		return fl_error_set(FL_ERANGE, "%s '%s' is too large (at most %s)", what, q, m);
+		return fl_error_set(FL_ERANGE, "%s '%s' is too large (at most %s)", what, quoted(q, s, len), m);
 	}
 }
 

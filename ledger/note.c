@@ -101,9 +101,12 @@ int fl_vkey_parse(fl_vkey *out, const char *s, size_t len)
 	if ((err = name_check(s, nlen)) < 0)
 		return fl_error_prefix("verifier key: ");
 	for (const char *h = p1 + 1; h < p2; h++) {
-		int v = (*h >= '0' && *h <= '9') ? *h - '0' : (*h >= 'a' && *h <= 'f') ? *h - 'a' + 10 : -1;
+		int v = (*h >= '0' && *h <= '9')   ? *h - '0'
+			: (*h >= 'a' && *h <= 'f') ? *h - 'a' + 10
+			: (*h >= 'A' && *h <= 'F') ? *h - 'A' + 10
+						   : -1;
 		if (v < 0)
-			return fl_error_set(FL_EINVALID, "verifier key: key ID must be lower-case hex");
+			return fl_error_set(FL_EINVALID, "verifier key: key ID must be hex");
 		id = id << 4 | (uint32_t)v;
 	}
 	if ((err = fl_base64_decode(&raw, p2 + 1, len - (size_t)(p2 + 1 - s))) < 0) {
@@ -154,10 +157,50 @@ static int sig_line(fl_buf *out, const char *name, uint32_t id, const unsigned c
 	return fl_buf_putc(out, '\n');
 }
 
+/* Valid UTF-8 (C1 controls allowed, as in C2SP), checked by structure only. */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char c = s[i];
+		size_t k;
+		uint32_t cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 3, cp = c & 0x07;
+		else
+			return 0;
+		if (n - i - 1 < k)
+			return 0;
+		for (size_t j = 1; j <= k; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + j] & 0x3f);
+		}
+		if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+/* Note text: ends with a newline; UTF-8; no control characters but the newline. */
 static int check_text(const char *text, size_t len)
 {
 	if (len == 0 || text[len - 1] != '\n')
 		return fl_error_set(FL_EINVALID, "note text must end with a newline");
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)text[i] < 0x20 && text[i] != '\n')
+			return fl_error_set(FL_EINVALID, "note text has a control character");
+	if (!utf8_valid((const unsigned char *)text, len))
+		return fl_error_set(FL_EINVALID, "note text is not UTF-8");
 	return 0;
 }
 
@@ -217,7 +260,7 @@ int fl_note_split(const char *note, size_t len, size_t *text_len)
 		return fl_error_set(FL_EINVALID, "note: does not end with a newline");
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)note[i];
-		if ((c < 0x20 && c != '\n') || c == 0x7f)
+		if (c < 0x20 && c != '\n')
 			return fl_error_set(FL_EINVALID, "note: control character at byte %zu", i);
 	}
 	/* The text ends at the last blank line. */
@@ -230,13 +273,8 @@ int fl_note_split(const char *note, size_t len, size_t *text_len)
 		return fl_error_set(FL_EINVALID, "note: empty text");
 	*text_len = i; /* note[0..i) ends with the text's final newline */
 	/* The whole note must be UTF-8 (signature lines hold the em dash). */
-	for (size_t start = 0; start < len;) {
-		const char *nl = memchr(note + start, '\n', len - start);
-		size_t n = (size_t)(nl - (note + start));
-		if (n && fl_utf8_check(note + start, n) < 0)
-			return fl_error_set(FL_EINVALID, "note: invalid UTF-8");
-		start += n + 1;
-	}
+	if (!utf8_valid((const unsigned char *)note, len))
+		return fl_error_set(FL_EINVALID, "note: invalid UTF-8");
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "fundledger/buf.h"
+#include "fundledger/config.h"
 #include "fundledger/crypto.h"
 #include "fundledger/error.h"
 #include "fundledger/ledger.h"
@@ -35,6 +36,9 @@ typedef struct {
 	int amount_null;
 	const char *date;
 	uint64_t ref;         /* 0 when NULL */
+	/* With fl_store_iter_verify: the columns of the entry `ref` names (kind 0 if none). */
+	int ref_kind;
+	const char *ref_donor, *ref_fund, *ref_currency;
 } fl_row;
 
 /* Creates a new ledger file with the schema and meta rows; FL_EEXISTS if path exists. */
@@ -75,6 +79,19 @@ int fl_store_reversed_by(fl_store *s, uint64_t seq, uint64_t *by) FL_WARN_UNUSED
 int fl_store_ref_sum(fl_store *s, uint64_t pledge, int kind, const char *currency,
 		     int64_t *sum) FL_WARN_UNUSED;
 
+/* What the writer needs to know of a referenced entry, from its query columns. */
+typedef struct {
+	int kind;
+	char donor[FL_CODE_MAX + 1];
+	char fund[FL_CODE_MAX + 1];
+	char currency[FL_CURRENCY_LEN + 1];
+	int64_t amount;
+	uint64_t reversed_by; /* 0 when it stands */
+} fl_ref_info;
+
+/* The columns of entry seq and the reversal that cancels it, if any; FL_ENOTFOUND. */
+int fl_store_ref_info(fl_store *s, uint64_t seq, fl_ref_info *out) FL_WARN_UNUSED;
+
 /* An unreversed contribution or write-off referencing seq, or 0 in *dep. */
 int fl_store_live_dependent(fl_store *s, uint64_t seq, uint64_t *dep) FL_WARN_UNUSED;
 
@@ -89,6 +106,8 @@ int fl_store_each_rate(fl_store *s,
 /* A cursor over rows in seq order, optionally filtered (see fl_filter). */
 typedef struct fl_store_iter fl_store_iter;
 int fl_store_iter_new(fl_store_iter **out, fl_store *s, const fl_filter *filter) FL_WARN_UNUSED;
+/* Every row in seq order, each joined with the columns of the entry its `ref` names. */
+int fl_store_iter_verify(fl_store_iter **out, fl_store *s) FL_WARN_UNUSED;
 /* 1 and *row filled, 0 at the end, or a negative code. */
 int fl_store_iter_next(fl_store_iter *it, fl_row *row) FL_WARN_UNUSED;
 void fl_store_iter_free(fl_store_iter *it);

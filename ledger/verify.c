@@ -28,7 +28,7 @@ typedef struct {
 	size_t n_keys;
 	/* Driver hooks. */
 	int (*minor_units)(void *ctx, const char *currency, unsigned *out);
-	int (*lookup)(void *ctx, uint64_t seq, fl_entry *out);
+	int (*lookup)(void *ctx, uint64_t seq, fl_ref_info *out);
 	void *ctx;
 	/* State. */
 	fl_hasher *h;
@@ -36,7 +36,8 @@ typedef struct {
 	fl_hash prev;
 	uint64_t count;
 	fl_rates rates;         /* rates that stand so far */
-	fl_entry e, ref;
+	fl_entry e;
+	fl_ref_info ref;
 	uint64_t last_cp;       /* size of the last checkpoint verified */
 	int have_trusted;
 	fl_checkpoint trusted;
@@ -106,7 +107,7 @@ static int check_checkpoint(verifier *v, uint64_t size, const char *note, size_t
 
 static int check_refs(verifier *v, const fl_entry *e)
 {
-	const fl_entry *p = &v->ref;
+	const fl_ref_info *p = &v->ref;
 	int err;
 	if (e->kind == FL_KIND_CONTRIBUTION && e->currency[0] && strcmp(e->currency, "USD") != 0) {
 		const fl_rate_item *r = fl_rates_in_force(&v->rates, e->currency, e->date);
@@ -125,7 +126,8 @@ static int check_refs(verifier *v, const fl_entry *e)
 	if ((e->kind == FL_KIND_CONTRIBUTION && e->pledge) || e->kind == FL_KIND_WRITEOFF) {
 		if ((err = v->lookup(v->ctx, e->pledge, &v->ref)) < 0)
 			return err;
-		if (p->kind != FL_KIND_PLEDGE || strcmp(p->donor, e->donor) || strcmp(p->fund, e->fund))
+		if (p->kind != (int)FL_KIND_PLEDGE || strcmp(p->donor, e->donor) ||
+		    strcmp(p->fund, e->fund))
 			return bad_entry(v, e->seq, "its pledge is not a pledge of the same donor "
 							  "and fund");
 		if (e->kind == FL_KIND_WRITEOFF && strcmp(p->currency, e->currency))
@@ -134,9 +136,9 @@ static int check_refs(verifier *v, const fl_entry *e)
 	if (e->kind == FL_KIND_REVERSAL) {
 		if ((err = v->lookup(v->ctx, e->target, &v->ref)) < 0)
 			return err;
-		if (p->kind == FL_KIND_REVERSAL)
+		if (p->kind == (int)FL_KIND_REVERSAL)
 			return bad_entry(v, e->seq, "it reverses a reversal");
-		if (p->kind == FL_KIND_RATE)
+		if (p->kind == (int)FL_KIND_RATE)
 			(void)fl_rates_remove(&v->rates, e->target);
 	}
 	if (e->kind == FL_KIND_RATE &&
@@ -150,9 +152,8 @@ static int check_refs(verifier *v, const fl_entry *e)
  * decoded and, for `hash_out`, its hash.
  */
 static int feed(verifier *v, uint64_t seq, const unsigned char *canon, size_t len,
-		const unsigned char *stored_hash, fl_hash hash_out)
+		const unsigned char *stored_hash, fl_hash hash_out, fl_hash leaf)
 {
-	fl_hash leaf;
 	int err;
 	char msg[160];
 
@@ -179,7 +180,7 @@ static int feed(verifier *v, uint64_t seq, const unsigned char *canon, size_t le
 					  : "previous hash does not match the entry before it");
 	if ((err = check_refs(v, &v->e)) < 0)
 		return err;
-	if ((err = fl_sha256_prefixed(leaf, 0x00, canon, len, NULL, 0)) < 0 ||
+	if ((err = fl_hasher_leaf(v->h, leaf, canon, len)) < 0 ||
 	    (err = fl_merkle_frontier_append(&v->frontier, leaf, NULL, NULL)) < 0)
 		return err;
 	memcpy(v->prev, hash_out, FL_HASH_LEN);
@@ -271,6 +272,7 @@ typedef struct {
 	fl_store *s;
 	const fl_config *cfg;
 	fl_buf canon;
+	const fl_row *row; /* the row being verified, with its referenced entry's columns */
 } ledger_ctx;
 
 static int ledger_minor(void *p, const char *ccy, unsigned *out)
@@ -283,15 +285,29 @@ static int ledger_minor(void *p, const char *ccy, unsigned *out)
 	return 0;
 }
 
-static int ledger_lookup(void *p, uint64_t seq, fl_entry *out)
+/*
+ * References point to earlier entries, whose columns this verification has already checked
+ * against their bytes; so the columns are as good as the bytes here, and cheaper to read.
+ */
+static int ledger_lookup(void *p, uint64_t seq, fl_ref_info *out)
 {
 	ledger_ctx *c = p;
 	int err;
-	if ((err = fl_store_get(c->s, seq, &c->canon, NULL)) < 0 ||
-	    (err = fl_entry_decode(out, c->canon.data, c->canon.len)) < 0)
-		return err == FL_ENOTFOUND ? fl_error_set(FL_EVERIFY, "entry %" PRIu64 " is missing", seq)
-					   : err;
-	return 0;
+	const fl_row *r = c->row;
+	/* The usual case: the row came joined with the entry its ref column names. */
+	if (r && r->ref == seq && r->ref_kind) {
+		memset(out, 0, sizeof(*out));
+		out->kind = r->ref_kind;
+		snprintf(out->donor, sizeof(out->donor), "%s", r->ref_donor ? r->ref_donor : "");
+		snprintf(out->fund, sizeof(out->fund), "%s", r->ref_fund ? r->ref_fund : "");
+		snprintf(out->currency, sizeof(out->currency), "%s",
+			 r->ref_currency ? r->ref_currency : "");
+		return 0;
+	}
+	err = fl_store_ref_info(c->s, seq, out);
+	if (err == FL_ENOTFOUND)
+		return fl_error_set(FL_EVERIFY, "entry %" PRIu64 " is missing", seq);
+	return err;
 }
 
 static int text_eq(const char *col, const char *val)
@@ -338,7 +354,7 @@ static int full_note(fl_store *s, uint64_t size, const char *note, size_t len, f
 int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_options *opt)
 {
 	verifier v;
-	ledger_ctx c = {l, fl_ledger_store(l), fl_ledger_config(l), FL_BUF_INIT};
+	ledger_ctx c = {l, fl_ledger_store(l), fl_ledger_config(l), FL_BUF_INIT, NULL};
 	fl_store_iter *it = NULL;
 	fl_store_cp_iter *cps = NULL;
 	fl_tree *tiles = NULL;
@@ -370,7 +386,7 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_option
 		v.n_keys = c.cfg->n_keys;
 	}
 	if ((err = load_trusted(&v, opt)) < 0 ||
-	    (err = fl_store_iter_new(&it, c.s, NULL)) < 0 ||
+	    (err = fl_store_iter_verify(&it, c.s)) < 0 ||
 	    (err = fl_store_cp_iter_new(&cps, c.s)) < 0 ||
 	    (err = fl_tree_open(&tiles, c.s, FL_TREE_CHECK, 0)) < 0)
 		goto done;
@@ -384,15 +400,14 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_option
 			err = bad_entry(&v, row.seq, "stored hash has a bad length");
 			goto done;
 		}
-		if ((err = feed(&v, row.seq, row.canon, row.canon_len, row.hash, hash)) < 0)
+		c.row = &row;
+		if ((err = feed(&v, row.seq, row.canon, row.canon_len, row.hash, hash, leaf)) < 0)
 			goto done;
 		if ((col = column_mismatch(&row, &v.e)) != NULL) {
 			snprintf(msg, sizeof(msg), "column '%s' disagrees with the entry's bytes", col);
 			err = bad_entry(&v, row.seq, msg);
 			goto done;
 		}
-		if ((err = fl_sha256_prefixed(leaf, 0x00, row.canon, row.canon_len, NULL, 0)) < 0)
-			goto done;
 		if ((err = fl_tree_append(tiles, leaf)) < 0) {
 			if (err == FL_EVERIFY)
 				v.out->bad_seq = row.seq;
@@ -608,8 +623,9 @@ static int read_u32(FILE *f, uint32_t *out, int *eof)
 }
 
 /* Reads the record at `offset` (from the index, already checked while streaming). */
-static int bundle_lookup(void *p, uint64_t seq, fl_entry *out)
+static int bundle_lookup(void *p, uint64_t seq, fl_ref_info *out)
 {
+	fl_entry e;
 	bundle_ctx *b = p;
 	unsigned char x[8];
 	uint64_t off = 0;
@@ -635,7 +651,15 @@ static int bundle_lookup(void *p, uint64_t seq, fl_entry *out)
 	}
 	fclose(f);
 	b->look.len = len;
-	return fl_entry_decode(out, b->look.data, len);
+	if ((err = fl_entry_decode(&e, b->look.data, len)) < 0)
+		return err;
+	memset(out, 0, sizeof(*out));
+	out->kind = (int)e.kind;
+	strcpy(out->donor, e.donor);
+	strcpy(out->fund, e.fund);
+	strcpy(out->currency, e.currency);
+	out->amount = e.amount;
+	return 0;
 }
 
 /* The next signed note of the checkpoints file; 0 at its end. */
@@ -683,7 +707,7 @@ int fl_verify_bundle(fl_verify_result *out, const char *dir, const fl_verify_opt
 {
 	verifier v;
 	bundle_ctx b;
-	fl_hash hash;
+	fl_hash hash, leaf;
 	uint64_t seq = 0, cp_size = 0, prev_cp = 0;
 	int err, have_cp, eof;
 
@@ -753,7 +777,7 @@ int fl_verify_bundle(fl_verify_result *out, const char *dir, const fl_verify_opt
 		}
 		b.canon.len = len;
 		b.offset += 4 + (uint64_t)len;
-		if ((err = feed(&v, seq, b.canon.data, len, NULL, hash)) < 0)
+		if ((err = feed(&v, seq, b.canon.data, len, NULL, hash, leaf)) < 0)
 			goto done;
 		while (have_cp == 1 && cp_size <= v.count) {
 			if (cp_size <= prev_cp || cp_size < v.count) {

@@ -30,6 +30,9 @@ typedef struct fl_hasher fl_hasher;
 int fl_hasher_new(fl_hasher **out);
 int fl_hasher_sha256(fl_hasher *h, unsigned char out[FL_HASH_LEN], const void *data,
 		     size_t len) FL_WARN_UNUSED;
+/* out = SHA-256(0x00 || data), the RFC 6962 leaf hash, with a reusable hasher. */
+int fl_hasher_leaf(fl_hasher *h, unsigned char out[FL_HASH_LEN], const void *data,
+		   size_t len) FL_WARN_UNUSED;
 void fl_hasher_free(fl_hasher *h);
 
 /* Lower-case hex of `len` bytes into out, which holds 2*len+1 chars. */
@@ -57,6 +60,8 @@ void fl_wipe(void *p, size_t n);
 #define FL_ED25519_SIG_LEN 64
 /* PBKDF2-HMAC-SHA256 iterations for private keys at rest (OWASP 2023 guidance). */
 #define FL_KEY_KDF_ITERATIONS 600000
+/* PBKDF2 salt bytes (NIST SP 800-132 asks for at least 16). */
+#define FL_KEY_SALT_LEN 16
 
 /* A private signing key. Its secret stays inside OpenSSL and is freed with it. */
 typedef struct fl_signer fl_signer;

@@ -22,6 +22,8 @@
 /* The deepest tree: 2^63 leaves; proofs hold at most this many hashes (twice for consistency). */
 #define FL_MERKLE_MAX_DEPTH 64
 #define FL_MERKLE_MAX_PROOF (2 * FL_MERKLE_MAX_DEPTH)
+/* The largest tree size proofs and roots are computed for. */
+#define FL_MERKLE_MAX_SIZE (UINT64_C(1) << 63)
 
 typedef unsigned char fl_hash[FL_HASH_LEN];
 
