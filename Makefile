@@ -57,7 +57,8 @@ all: $(BIN)
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
 	@if ! pkg-config --exists $(PKGS) $(TEST_PKGS) || ! command -v sqlite3 >/dev/null || \
-	    ! command -v xxd >/dev/null; then sh tools/deps.sh; fi
+	    ! command -v xxd >/dev/null || ! command -v jq >/dev/null || \
+	    ! command -v groff >/dev/null; then sh tools/deps.sh; fi
 	@pkg-config --exists $(PKGS) $(TEST_PKGS) && touch $@
 deps: $(DEPS_STAMP)
 
@@ -129,6 +130,7 @@ FUZZ_TARGETS  = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 FUZZ_SAN      = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 .PHONY: fuzz fuzz-build
 fuzz:
+	@sh tools/deps.sh --fuzz
 	$(MAKE) BUILD=build/fuzz CC=$(FUZZ_CC) OPT='-O1 -g -fno-omit-frame-pointer' \
 		SAN='$(FUZZ_SAN)' fuzz-build
 	@fail=0; for t in $(FUZZ_TARGETS); do \

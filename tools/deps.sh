@@ -1,8 +1,16 @@
 #!/bin/sh
 # Installs the Debian packages fundledger needs to build and test. As root it runs apt-get;
-# otherwise it prints the command to run.
+# otherwise it prints the command to run. `tools/deps.sh --fuzz` adds clang and libFuzzer for
+# `make fuzz`.
+#
+#   build:   build-essential pkg-config libssl-dev libsqlite3-dev libyaml-dev
+#   tests:   libcmocka-dev sqlite3 openssl xxd (hex and hashes in CLI tests), jq (JSON
+#            output checks), groff-base (the man page is rendered with warnings on)
 set -eu
-PKGS="build-essential pkg-config libssl-dev libsqlite3-dev libyaml-dev libcmocka-dev sqlite3 openssl xxd"
+PKGS="build-essential pkg-config libssl-dev libsqlite3-dev libyaml-dev libcmocka-dev sqlite3 openssl xxd jq groff-base"
+if [ "${1:-}" = "--fuzz" ]; then
+	PKGS="$PKGS clang libclang-rt-14-dev"
+fi
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
