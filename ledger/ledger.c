@@ -39,6 +39,7 @@ struct fl_ledger {
 	const fl_vkey *signer_key; /* its authorised treasurer key in cfg */
 	fl_tree *tree;           /* open during a batch */
 	uint64_t batch_start;    /* entries before the batch */
+	uint64_t last_cp;        /* size of the latest checkpoint when the batch began */
 };
 
 int fl_ledger_init(const char *path, const char *origin, const char *created_at)
@@ -154,6 +155,19 @@ int fl_ledger_begin(fl_ledger *l, const char *recorded_by, const char *recorded_
 		return err;
 	}
 	l->batch_start = l->count;
+	{
+		fl_buf note = FL_BUF_INIT;
+		err = fl_store_checkpoint_get(l->store, 0, &l->last_cp, &note);
+		fl_buf_free(&note);
+		if (err == FL_ENOTFOUND) {
+			l->last_cp = 0;
+			err = 0;
+		}
+		if (err < 0) {
+			fl_ledger_rollback(l);
+			return err;
+		}
+	}
 	return 0;
 }
 
@@ -186,8 +200,12 @@ static int sign_checkpoint(fl_ledger *l)
 		return fl_error_set(FL_ECORRUPT, "origin too long");
 	strcpy(cp.origin, l->origin);
 	cp.size = fl_tree_size(l->tree);
+	/* The extension line names the checkpoint before this one, so that a deleted
+	 * checkpoint leaves a gap that verify sees. */
 	if ((err = fl_tree_root(l->tree, cp.root)) < 0 ||
-	    (err = fl_checkpoint_format(&note, &cp)) < 0)
+	    (err = fl_checkpoint_format(&note, &cp)) < 0 ||
+	    (err = fl_buf_printf(&note, FL_CHECKPOINT_PREVIOUS " %llu\n",
+				 (unsigned long long)l->last_cp)) < 0)
 		goto done;
 	{
 		size_t text_len = note.len;

@@ -359,7 +359,15 @@ int fl_note_verify(fl_note_result *out, const char *note, size_t len, const fl_v
 			}
 			out->timestamp[out->n_verified] = t;
 		}
-		out->verified[out->n_verified++] = k;
+		/* A key counts once, however many times its line is repeated (as in Go's note). */
+		{
+			size_t j;
+			for (j = 0; j < out->n_verified; j++)
+				if (out->verified[j] == k)
+					break;
+			if (j == out->n_verified)
+				out->verified[out->n_verified++] = k;
+		}
 	}
 	if (out->n_sigs == 0)
 		err = fl_error_set(FL_EINVALID, "note: no signatures");
@@ -438,10 +446,20 @@ int fl_checkpoint_parse(fl_checkpoint *out, const char *text, size_t len)
 	if ((n = next_line(text, len, &pos, &line)) < 0 ||
 	    parse_hash_b64(out->root, line, (size_t)n) < 0)
 		return fl_error_set(FL_EINVALID, "checkpoint: bad root hash line");
-	/* Extension lines: non-empty, newline-terminated; their meaning is not ours. */
-	while (pos < len)
+	/* Extension lines: non-empty, newline-terminated; only fundledger's own is read. */
+	while (pos < len) {
+		size_t pl = strlen(FL_CHECKPOINT_PREVIOUS);
 		if ((n = next_line(text, len, &pos, &line)) <= 0)
 			return fl_error_set(FL_EINVALID, "checkpoint: bad extension line");
+		if ((size_t)n > pl + 1 && memcmp(line, FL_CHECKPOINT_PREVIOUS, pl) == 0 &&
+		    line[pl] == ' ') {
+			if (out->has_previous ||
+			    parse_u64(&out->previous, line + pl + 1, (size_t)n - pl - 1) < 0)
+				return fl_error_set(FL_EINVALID, "checkpoint: bad %s line",
+						    FL_CHECKPOINT_PREVIOUS);
+			out->has_previous = 1;
+		}
+	}
 	return 0;
 }
 

@@ -95,6 +95,14 @@ static int check_checkpoint(verifier *v, uint64_t size, const char *note, size_t
 		return bad_cp(v, size, fl_error_last());
 	if (cp.size != size)
 		return bad_cp(v, size, "its text names another size");
+	if (!cp.has_previous || cp.previous != v->last_cp) {
+		char msg[160];
+		snprintf(msg, sizeof(msg),
+			 "it does not follow the checkpoint at size %" PRIu64
+			 " (a checkpoint was removed?)",
+			 v->last_cp);
+		return bad_cp(v, size, msg);
+	}
 	if ((err = fl_merkle_frontier_root(&v->frontier, root)) < 0)
 		return err;
 	if (fl_digest_equal(root, cp.root, FL_HASH_LEN) != 0)
@@ -432,9 +440,10 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_option
 		err = rc;
 		goto done;
 	}
-	if ((err = fl_tree_flush(tiles)) < 0)
+	/* Checkpoints first: a cut-off tail is better named as truncation than as a tile. */
+	if ((err = finish(&v, have_cp == 1, cp_size)) < 0)
 		goto done;
-	err = finish(&v, have_cp == 1, cp_size);
+	err = fl_tree_flush(tiles);
 done:
 	fl_tree_free(tiles);
 	fl_store_cp_iter_free(cps);
@@ -451,6 +460,7 @@ done:
 typedef struct {
 	char dir[4096];
 	FILE *entries, *index, *checkpoints;
+	FILE *look_entries, *look_index; /* separate handles for look-ups of earlier entries */
 	fl_buf canon, look, line, note;
 	int pending; /* a line read ahead in `line` */
 	unsigned char *minor; /* minor units by currency index of `codes` */
@@ -633,23 +643,22 @@ static int bundle_lookup(void *p, uint64_t seq, fl_ref_info *out)
 	int eof, err;
 	FILE *f = NULL;
 
-	if (fseeko(b->index, (off_t)((seq - 1) * 8), SEEK_SET) != 0 || fread(x, 1, 8, b->index) != 8)
+	if (!b->look_index && !(b->look_index = bundle_open(b, "entries.idx", &err)))
+		return err;
+	if (!b->look_entries && !(b->look_entries = bundle_open(b, "entries", &err)))
+		return err;
+	if (fseeko(b->look_index, (off_t)((seq - 1) * 8), SEEK_SET) != 0 ||
+	    fread(x, 1, 8, b->look_index) != 8)
 		return fl_error_set(FL_EVERIFY, "bundle: no index for entry %" PRIu64, seq);
 	for (int i = 0; i < 8; i++)
 		off = off << 8 | x[i];
-	if (!(f = bundle_open(b, "entries", &err)))
-		return err;
+	f = b->look_entries;
 	if (fseeko(f, (off_t)off, SEEK_SET) != 0 || (err = read_u32(f, &len, &eof)) < 0 || eof ||
-	    len > 65536) {
-		fclose(f);
+	    len > 65536)
 		return fl_error_set(FL_EVERIFY, "bundle: bad record for entry %" PRIu64, seq);
-	}
 	fl_buf_reset(&b->look);
-	if ((err = fl_buf_grow(&b->look, len)) < 0 || fread(b->look.data, 1, len, f) != len) {
-		fclose(f);
+	if ((err = fl_buf_grow(&b->look, len)) < 0 || fread(b->look.data, 1, len, f) != len)
 		return err < 0 ? err : fl_error_set(FL_EVERIFY, "bundle: truncated entry %" PRIu64, seq);
-	}
-	fclose(f);
 	b->look.len = len;
 	if ((err = fl_entry_decode(&e, b->look.data, len)) < 0)
 		return err;
@@ -808,6 +817,10 @@ done:
 		fclose(b.entries);
 	if (b.index)
 		fclose(b.index);
+	if (b.look_index)
+		fclose(b.look_index);
+	if (b.look_entries)
+		fclose(b.look_entries);
 	if (b.checkpoints)
 		fclose(b.checkpoints);
 	fl_buf_free(&b.canon);

@@ -82,10 +82,18 @@ int fl_note_verify(fl_note_result *out, const char *note, size_t len, const fl_v
 /* Splits a note into text and signature block without verifying; FL_EINVALID if malformed. */
 int fl_note_split(const char *note, size_t len, size_t *text_len) FL_WARN_UNUSED;
 
+/*
+ * fundledger's checkpoint extension line: "fundledger.previous <size>", the size of the
+ * checkpoint signed before this one (0 for the first), so that the checkpoints form a chain.
+ */
+#define FL_CHECKPOINT_PREVIOUS "fundledger.previous"
+
 typedef struct {
 	char origin[FL_ORIGIN_LEN_MAX + 1];
 	uint64_t size;
 	fl_hash root;
+	int has_previous;  /* a "fundledger.previous" extension line was present */
+	uint64_t previous;
 } fl_checkpoint;
 
 /* Appends the checkpoint text "ORIGIN\nSIZE\nBASE64\n". */

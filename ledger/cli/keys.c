@@ -2,6 +2,7 @@
  * keys.c: reading verifier keys given on the command line (--key NAME+ID+BASE64, or a file
  * holding one per line) for the commands that verify without a configuration.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,8 @@ int cli_write_out(const char *path, const fl_buf *data)
 		return 0;
 	}
 	if (!(f = fopen(path, "wbx")))
-		return fl_error_set(FL_EIO, "%s: cannot create (it may exist already)", path);
+		return fl_error_set(errno == EEXIST ? FL_EEXISTS : FL_EIO, "%s: %s", path,
+				    strerror(errno));
 	if (fwrite(data->data, 1, data->len, f) != data->len || fclose(f) != 0)
 		return fl_error_set(FL_EIO, "%s: write failed", path);
 	return 0;

@@ -65,9 +65,15 @@ ok "FORMAT.md quotes the leaf hashes and the root"
 
 # Section 7: the checkpoint text is the three lines of the document's example.
 fl checkpoint >"$T/cp"
-same "$(head -n 3 "$T/cp")" "$(printf '%s\n%s\n%s' fundledger.example.org/ohchr-voluntary-funds 2 "$root")" \
-	"the stored checkpoint's text"
-same "$(sed -n 4p "$T/cp")" "" "a blank line before the signature"
+same "$(head -n 4 "$T/cp")" "$(printf '%s\n%s\n%s\n%s' fundledger.example.org/ohchr-voluntary-funds 2 \
+	"$root" "fundledger.previous 1")" "the stored checkpoint's text, with the previous size"
+same "$(sed -n 5p "$T/cp")" "" "a blank line before the signature"
+# The document's signed example verifies with the key it names.
+awk '/^fundledger.example.org\/ohchr-voluntary-funds$/ { on = 1 } on && /^```$/ { exit } on' \
+	"$ROOT/docs/FORMAT.md" >"$T/doc-cp"
+fl checkpoint verify --key ex.example.org/treasurer+0d37dc9b+AbVD1Uy7QyKk223Yy/71qZWRFkWZqrZoQVd143hw7zTD \
+	"$T/doc-cp" >"$OUT" 2>"$ERR"
+contains "$OUT" "^OK 1 of 1 signatures verified" "FORMAT.md's signed checkpoint verifies with its key"
 contains "$T/cp" "^— test\.example/treasurer [A-Za-z0-9+/]{91}=$" "one Ed25519 signature line (4 + 64 bytes)"
 fl checkpoint verify --key "$(cat "$T/treasurer.vkey")" "$T/cp" >"$OUT" 2>"$ERR"
 contains "$OUT" "^OK 1 of 1 signatures verified" "the checkpoint verifies as a C2SP note"
