@@ -981,14 +981,22 @@ static int load_keys(fl_config *cfg, const doc *d, const node *list)
 				      show(v[1]), v[1]->str);
 		if ((cfg->key_roles[i] == FL_ROLE_TREASURER) != (k->type == FL_SIGTYPE_ED25519))
 			return err_at(d->file, v[0],
-				      "a %s key must be of type 0x%02x (see 'fundledger key generate')",
+				      "a key with role %s must be of type 0x%02x (see 'fundledger key "
+				      "generate')",
 				      v[1]->str,
 				      cfg->key_roles[i] == FL_ROLE_TREASURER ? FL_SIGTYPE_ED25519
 									     : FL_SIGTYPE_COSIGNATURE);
-		for (size_t j = 0; j < i; j++)
+		for (size_t j = 0; j < i; j++) {
 			if (cfg->keys[j].id == k->id && strcmp(cfg->keys[j].name, k->name) == 0)
 				return err_at(d->file, v[0], "key %s+%08x is listed twice", k->name,
 					      (unsigned)k->id);
+			/* A treasurer must not be able to cosign their own checkpoints. */
+			if (memcmp(cfg->keys[j].pub, k->pub, sizeof(k->pub)) == 0)
+				return err_at(d->file, v[0], "this public key is already listed (as %s); "
+							     "treasurers and auditors need keys of "
+							     "their own",
+					      cfg->keys[j].name);
+		}
 		cfg->n_keys = i + 1;
 	}
 	return 0;

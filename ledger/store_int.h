@@ -96,7 +96,7 @@ int fl_store_ref_info(fl_store *s, uint64_t seq, fl_ref_info *out) FL_WARN_UNUSE
 int fl_store_live_dependent(fl_store *s, uint64_t seq, uint64_t *dep) FL_WARN_UNUSED;
 
 /*
- * Calls fn for every unreversed rate entry (seq, currency, effective date) in seq order.
+ * Calls fn for every unreversed rate entry (seq, currency, effective date), in no set order.
  * fn returns 0 to go on or a negative code to stop with it.
  */
 int fl_store_each_rate(fl_store *s,

@@ -416,6 +416,11 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_option
 			err = bad_entry(&v, row.seq, msg);
 			goto done;
 		}
+		if ((v.e.fund[0] && !fl_config_fund(c.cfg, v.e.fund)) ||
+		    (v.e.donor[0] && !fl_config_donor(c.cfg, v.e.donor))) {
+			err = bad_entry(&v, row.seq, "its fund or donor is not in the configuration");
+			goto done;
+		}
 		if ((err = fl_tree_append(tiles, leaf)) < 0) {
 			if (err == FL_EVERIFY)
 				v.out->bad_seq = row.seq;

@@ -3,14 +3,19 @@
 #
 #   FUNDLEDGER=build/fundledger sh tools/demo.sh        (make demo does this)
 #
-# Creates a ledger in a new temporary directory with a copy of config/, imports the bundled
+# Creates a ledger in ledger/ of a new temporary directory, with a copy of config/, imports the bundled
 # 2025 sample (tools/sample/2025.csv: UN operational rates, pledges and contributions),
 # records one correction (a contribution keyed with the wrong amount, reversed, then recorded
-# right), verifies the ledger and prints the entries and the totals. The directory is kept so
-# that the ledger can be explored afterwards; its path is printed at the end. Runs from any
-# working directory. A fresh treasurer key signs the writes (its passphrase is set in the
-# environment). The clock is fixed (FUNDLEDGER_NOW), so the entries and their hashes are the
-# same on every run; only the key and its signatures differ.
+# right), verifies the ledger and prints the entries and the totals. Then what an auditor looks
+# at, with the auditor's files in auditor/ beside ledger/: the signed checkpoint, the auditor's
+# cosignature, a copy of the checkpoint kept by the auditor, an inclusion proof and a
+# consistency proof verified offline, and an export bundle verified against the pinned keys
+# and the kept checkpoint. The directory is kept so that it can be explored afterwards; the
+# paths are printed at the end. Runs
+# from any working directory. A fresh treasurer key signs the writes and a fresh auditor key
+# cosigns (one passphrase for both, set in the environment). The clock is fixed
+# (FUNDLEDGER_NOW), so the entries, their hashes and the Merkle roots are the same on every
+# run; only the keys and their signatures differ.
 set -u
 
 ROOT=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
@@ -18,7 +23,11 @@ FUNDLEDGER=${FUNDLEDGER:-$ROOT/build/fundledger}
 case $FUNDLEDGER in /*) ;; *) FUNDLEDGER=$(pwd)/$FUNDLEDGER ;; esac
 [ -x "$FUNDLEDGER" ] || { echo "demo: $FUNDLEDGER is missing; run 'make demo'" >&2; exit 1; }
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/fundledger-demo.XXXXXX") || exit 1
+D=$(mktemp -d "${TMPDIR:-/tmp}/fundledger-demo.XXXXXX") || exit 1
+T=$D/ledger  # the treasurer's: configuration, ledger, treasurer key; the working directory
+A=$D/auditor # the auditor's own, outside the ledger's: key, pinned keys, checkpoint, proofs
+AR=../auditor # $A as the commands below write it, from $T
+mkdir "$T" "$A" || exit 1
 cp "$ROOT"/config/*.yaml "$ROOT"/tools/sample/2025.csv "$T"/ || exit 1
 cd "$T" || exit 1
 export FUNDLEDGER_CONFIG="$T/fundledger.yaml"
@@ -30,7 +39,8 @@ export FUNDLEDGER_PASSPHRASE="demo passphrase, not a secret"
 
 fundledger() { "$FUNDLEDGER" "$@"; }
 
-# show ARGS...: prints "$ fundledger ARGS" as it could be typed, quoting where needed.
+# show ARGS...: prints "$ fundledger ARGS" as it could be typed, quoting where needed, and
+# "> $REDIRECT" after it when that is set.
 show() {
 	line='$ fundledger'
 	for a in "$@"; do
@@ -39,6 +49,7 @@ show() {
 		*) line="$line $a" ;;
 		esac
 	done
+	[ -z "${REDIRECT:-}" ] || line="$line > $REDIRECT"
 	printf '%s\n' "$line"
 }
 
@@ -49,7 +60,7 @@ step() {
 	shift
 	show "$@"
 	if ! fundledger "$@"; then
-		echo "demo: 'fundledger $1' failed; the ledger is in $T" >&2
+		echo "demo: 'fundledger $1' failed; the demo's files are in $D" >&2
 		exit 1
 	fi
 	echo
@@ -60,18 +71,34 @@ section() {
 	echo
 }
 
-section "A treasurer's signing key, authorised in the configuration"
-show key generate --name treasurer --out treasurer.key
-if ! vkey=$(fundledger key generate --name treasurer --out treasurer.key 2>key.err) ||
-	[ -z "$vkey" ]; then
-	cat key.err >&2
-	echo "demo: key generate failed; the directory is $T" >&2
-	exit 1
-fi
-rm -f key.err
-printf 'keys:\n  - {vkey: %s, role: treasurer}\n' "$vkey" >>fundledger.yaml
-echo "$vkey"
-echo "(added to fundledger.yaml under keys:, role treasurer)"
+# genkey NAME ROLE FILE: shows and runs `key generate`; prints the verifier key and leaves
+# it in $vkey.
+genkey() {
+	show key generate --name "$1" --role "$2" --out "$3"
+	if ! vkey=$(fundledger key generate --name "$1" --role "$2" --out "$3" 2>key.err) ||
+		[ -z "$vkey" ]; then
+		cat key.err >&2
+		echo "demo: key generate failed; the demo's files are in $D" >&2
+		exit 1
+	fi
+	rm -f key.err
+	echo "$vkey"
+}
+
+section "Signing keys: the treasurer's, and an auditor's, authorised in the configuration"
+genkey treasurer treasurer treasurer.key
+tvkey=$vkey
+echo
+echo "The auditor's key cosigns checkpoints; it is kept in $AR, outside the ledger's directory:"
+genkey auditor auditor "$AR/auditor.key"
+avkey=$vkey
+printf 'keys:\n  - {vkey: %s, role: treasurer}\n  - {vkey: %s, role: auditor}\n' \
+	"$tvkey" "$avkey" >>fundledger.yaml
+# The auditor pins both verifier keys, in files beside the auditor's key.
+echo "$tvkey" >"$A/treasurer.vkey"
+echo "$avkey" >"$A/auditor.vkey"
+echo "(both added to fundledger.yaml under keys:, with their roles; the auditor pins copies"
+echo "of the two verifier keys: $AR/treasurer.vkey and $AR/auditor.vkey)"
 echo
 
 section "A new ledger for the three funds (VFTC, UPRP, UPRI)"
@@ -116,11 +143,50 @@ step 2026-01-15T08:00:00Z log --kind rate --from 2025-12-01
 section "Totals for 2025 (reversed entries left out)"
 step 2026-01-15T08:00:00Z totals --from 2025-01-01 --to 2025-12-31
 
+section "Audit: what an auditor checks, and keeps, outside the ledger"
+latest=$((wrong + 2))   # the reversal and the corrected contribution followed the wrong one
+imported=$((wrong - 1)) # the size after the import: the first checkpoint
+echo "The latest checkpoint: the ledger's origin, size and Merkle root, signed by the treasurer:"
+step 2026-01-15T09:00:00Z checkpoint
+echo "The auditor verifies the whole ledger, then cosigns that checkpoint:"
+step 2026-01-15T09:05:00Z cosign --key "$AR/auditor.key"
+kept="$AR/checkpoint-$latest"
+echo "The auditor keeps the cosigned checkpoint, to hold the ledger to it later:"
+REDIRECT=$kept show checkpoint
+FUNDLEDGER_NOW=2026-01-15T09:06:00Z fundledger checkpoint >"$kept" ||
+	{ echo "demo: checkpoint failed; the ledger is in $T" >&2; exit 1; }
+step 2026-01-15T09:06:00Z checkpoint verify --key "$AR/treasurer.vkey" --key "$AR/auditor.vkey" "$kept"
+echo "An inclusion proof that Ireland's corrected contribution (entry $latest) is in the signed"
+echo "tree, verified offline (no ledger, no configuration) with the treasurer's verifier key:"
+step 2026-01-15T09:10:00Z proof inclusion "$latest" --out "$AR/inclusion-$latest.proof"
+step 2026-01-15T09:10:00Z proof verify "$AR/inclusion-$latest.proof" --key "$AR/treasurer.vkey"
+echo "A consistency proof that the ledger at size $latest extends the ledger at size $imported (right"
+echo "after the import): nothing recorded by then was changed or removed since:"
+step 2026-01-15T09:12:00Z proof consistency --from "$imported" --to "$latest" \
+	--out "$AR/consistency-$imported-$latest.proof"
+step 2026-01-15T09:12:00Z proof verify "$AR/consistency-$imported-$latest.proof" \
+	--key "$AR/treasurer.vkey"
+echo "An export bundle (entries, checkpoints with cosignatures, keys) for the auditor to keep:"
+step 2026-01-15T09:15:00Z export --out "$AR/bundle"
+echo "It verifies with no database, against the pinned keys and the kept checkpoint:"
+step 2026-01-15T09:20:00Z verify --bundle "$AR/bundle" --key "$AR/treasurer.vkey" \
+	--key "$AR/auditor.vkey" --trusted "$kept"
+
 cat <<EOF
-The ledger is $T/fundledger.db (kept). To look further:
+The demo's directory is $D (kept):
+  ledger/fundledger.db            the ledger, with fundledger.yaml and treasurer.key
+  auditor/auditor.key             the auditor's cosigning key
+  auditor/*.vkey                  the verifier keys the auditor pins
+  auditor/checkpoint-$latest          the cosigned checkpoint the auditor keeps
+  auditor/inclusion-$latest.proof     the inclusion proof of entry $latest
+  auditor/consistency-$imported-$latest.proof
+                                  the consistency proof from size $imported to $latest
+  auditor/bundle/                 the export bundle
+To look further:
   cd $T
   export FUNDLEDGER_CONFIG=$T/fundledger.yaml
   $FUNDLEDGER show $wrong
+  $FUNDLEDGER verify --trusted $A/checkpoint-$latest
 To record more, also: export FUNDLEDGER_KEY=$T/treasurer.key
-(its passphrase: "$FUNDLEDGER_PASSPHRASE").
+(its passphrase, and the auditor key's: "$FUNDLEDGER_PASSPHRASE").
 EOF

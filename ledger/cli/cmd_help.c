@@ -18,7 +18,8 @@ int cmd_help(cli_ctx *ctx, int argc, char **argv)
 		cli_print_usage(stdout, c);
 		return cli_finish_stdout();
 	}
-	printf("usage: fundledger [-c CONFIG] [-d LEDGER] [-u USER] <command> [options]\n");
+	printf("usage: fundledger [-c CONFIG] [-d LEDGER] [-u USER] [-k KEYFILE] "
+	       "[--passphrase-file FILE] <command> [options]\n");
 	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
 		if (strcmp(groups[g], "everyone") == 0)
 			printf("\nfor everyone:\n");

@@ -53,7 +53,7 @@ const cli_command cli_commands[] = {
 	{"totals", cmd_totals, CMD_READONLY, "everyone",
 	 "[--fund F] [--from D] [--to D] [--format text|csv|json]",
 	 "Pledged, received and written off, per fund and currency, with USD received."},
-	{"verify", cmd_verify, CMD_NO_LEDGER, "auditor",
+	{"verify", cmd_verify, CMD_NO_LEDGER | CMD_NO_CONFIG, "auditor",
 	 "[--trusted CHECKPOINT] [--bundle DIR] [--key VKEY]...",
 	 "Recompute every hash, the Merkle tree and every signature; exit 1 naming the first "
 	 "bad entry or checkpoint."},

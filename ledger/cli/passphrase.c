@@ -83,9 +83,8 @@ int cli_passphrase(const char *file, const char *what, int confirm, char *buf, s
 		if ((err = prompt(text, buf, cap, len)) < 0)
 			return err;
 		if (confirm) {
-			if ((err = prompt("Again: ", again, sizeof(again), &len2)) < 0)
-				return err;
-			if (len2 != *len || memcmp(again, buf, len2) != 0)
+			err = prompt("Again: ", again, sizeof(again), &len2);
+			if (err == 0 && (len2 != *len || memcmp(again, buf, len2) != 0))
 				err = fl_error_set(FL_EINVALID, "the passphrases do not match");
 			fl_wipe(again, sizeof(again));
 		}

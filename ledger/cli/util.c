@@ -52,8 +52,10 @@ int cli_bad_option(int argc, char **argv)
 
 void cli_print_usage(FILE *f, const cli_command *c)
 {
-	fprintf(f, "usage: fundledger [-c CONFIG] [-d LEDGER] [-u USER] %s %s\n\n%s\n", c->name,
-		c->usage, c->summary);
+	fprintf(f,
+		"usage: fundledger [-c CONFIG] [-d LEDGER] [-u USER] [-k KEYFILE] "
+		"[--passphrase-file FILE] %s %s\n\n%s\n",
+		c->name, c->usage, c->summary);
 }
 
 int cli_finish_stdout(void)
