@@ -163,6 +163,14 @@ int fl_ledger_begin(fl_ledger *l, const char *recorded_by, const char *recorded_
 			l->last_cp = 0;
 			err = 0;
 		}
+		/* Every batch ends with a checkpoint of its size: a ledger whose newest entries
+		 * are not covered has lost a checkpoint, and signing on would hide the loss. */
+		if (err == 0 && l->last_cp != l->count)
+			err = fl_error_set(FL_ECORRUPT,
+					   "entries %llu to %llu are not covered by a signed checkpoint "
+					   "(was one removed?); run 'fundledger verify'",
+					   (unsigned long long)l->last_cp + 1,
+					   (unsigned long long)l->count);
 		if (err < 0) {
 			fl_ledger_rollback(l);
 			return err;

@@ -99,7 +99,10 @@ typedef struct {
 /* Appends the checkpoint text "ORIGIN\nSIZE\nBASE64\n". */
 int fl_checkpoint_format(fl_buf *out, const fl_checkpoint *c) FL_WARN_UNUSED;
 
-/* Parses checkpoint text (a note's text; extension lines are allowed and ignored). */
+/*
+ * Parses checkpoint text (a note's text). Extension lines are allowed; fundledger.previous is
+ * read into has_previous/previous, and refused when malformed or given twice.
+ */
 int fl_checkpoint_parse(fl_checkpoint *out, const char *text, size_t len) FL_WARN_UNUSED;
 
 /* A parsed c2sp.org/tlog-proof@v1 file; note points into the parsed input. */

@@ -327,7 +327,8 @@ while read -r c; do
 	grep -q "^\\.SS $c\$" "$MAN"
 	same $? 0 "'$c' has a section in docs/fundledger.1"
 	man_section "$c" >"$T/section"
-	fl help "$c" | sed -n '1s/^usage: fundledger \[-c CONFIG\] \[-d LEDGER\] \[-u USER\] //p' |
+	# The command's own options: what follows the global ones on the usage line.
+	fl help "$c" | sed -n '1s/^usage: fundledger \[-c CONFIG\] \[-d LEDGER\] \[-u USER\] \[-k KEYFILE\] \[--passphrase-file FILE\] //p' |
 		grep -o -- '--[a-z-]*' | sort -u >"$T/opts"
 	missing=""
 	while read -r o; do
