@@ -13,57 +13,19 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "error_int.h"
 #include "fundledger/date.h"
 
 #define SECONDS_PER_DAY INT64_C(86400)
 /* Days from 0000-03-01 to 1970-01-01 in the era arithmetic below. */
 #define EPOCH_SHIFT INT64_C(719468)
-/* Input bytes shown in a message; longer input is cut and marked with "...". */
-#define QUOTE_SHOWN 32
-#define QUOTE_MAX (QUOTE_SHOWN * 4 + 4)
 
 static const char *const month_name[12] = {
 	"January", "February", "March",     "April",   "May",      "June",
 	"July",    "August",   "September", "October", "November", "December",
 };
 
-/*
- * Writes s[0..len) for use inside '...' in a message, escaping everything that is not
- * printable ASCII. (money.c has the same helper; each module keeps its messages self-contained.)
- */
-static void quote(char out[QUOTE_MAX], const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t shown = len > QUOTE_SHOWN ? QUOTE_SHOWN : len;
-	size_t o = 0;
 
-	for (size_t i = 0; i < shown; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\'' || c == '\\') {
-			out[o++] = '\\';
-			out[o++] = (char)c;
-		} else if (c >= 0x20 && c < 0x7f) {
-			out[o++] = (char)c;
-		} else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 0xf];
-		}
-	}
-	if (shown < len) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
-}
-
-/* Quotes s for a message; only error paths pay for it. */
-static const char *quoted(char q[QUOTE_MAX], const char *s, size_t len)
-{
-	quote(q, s, len);
-	return q;
-}
 
 static int is_leap(int y)
 {
@@ -94,26 +56,26 @@ static int digits(const char *s, size_t n)
  */
 static int check_date_part(const char *s, size_t len, const char *what, const char *form)
 {
-	char q[QUOTE_MAX];
+	char q[FL_QUOTE_MAX];
 	int y, m, d;
 
 	if (s[4] != '-' || s[7] != '-' || (y = digits(s, 4)) < 0 || (m = digits(s + 5, 2)) < 0 ||
 	    (d = digits(s + 8, 2)) < 0)
-		return fl_error_set(FL_EINVALID, "%s '%s' does not have the form %s", what, quoted(q, s, len), form);
+		return fl_error_set(FL_EINVALID, "%s '%s' does not have the form %s", what, fl_quote(q, s, len), form);
 	if (y < FL_YEAR_MIN || y > FL_YEAR_MAX)
-		return fl_error_set(FL_EINVALID, "%s '%s': year %d is outside %d..%d", what, quoted(q, s, len), y,
+		return fl_error_set(FL_EINVALID, "%s '%s': year %d is outside %d..%d", what, fl_quote(q, s, len), y,
 				    FL_YEAR_MIN, FL_YEAR_MAX);
 	if (m < 1 || m > 12)
-		return fl_error_set(FL_EINVALID, "%s '%s': month %02d is not 01..12", what, quoted(q, s, len), m);
+		return fl_error_set(FL_EINVALID, "%s '%s': month %02d is not 01..12", what, fl_quote(q, s, len), m);
 	if (d < 1 || d > days_in_month(y, m))
 		return fl_error_set(FL_EINVALID, "%s '%s' is not a real date (%s %d has %d days)",
-				    what, quoted(q, s, len), month_name[m - 1], y, days_in_month(y, m));
+				    what, fl_quote(q, s, len), month_name[m - 1], y, days_in_month(y, m));
 	return 0;
 }
 
 int fl_date_check(const char *s, size_t len)
 {
-	char q[QUOTE_MAX];
+	char q[FL_QUOTE_MAX];
 
 	if (!s && len > 0)
 		return fl_error_set(FL_EINVALID, "date: no input");
@@ -121,13 +83,13 @@ int fl_date_check(const char *s, size_t len)
 		return fl_error_set(FL_EINVALID, "date is empty");
 	if (len != FL_DATE_LEN)
 		return fl_error_set(FL_EINVALID, "date '%s' must be YYYY-MM-DD (10 characters, not %zu)",
-				    quoted(q, s, len), len);
+				    fl_quote(q, s, len), len);
 	return check_date_part(s, len, "date", "YYYY-MM-DD");
 }
 
 int fl_time_check(const char *s, size_t len)
 {
-	char q[QUOTE_MAX];
+	char q[FL_QUOTE_MAX];
 	int err, hh, mm, ss;
 
 	if (!s && len > 0)
@@ -137,18 +99,18 @@ int fl_time_check(const char *s, size_t len)
 	if (len != FL_TIME_LEN)
 		return fl_error_set(FL_EINVALID,
 				    "timestamp '%s' must be YYYY-MM-DDTHH:MM:SSZ (20 characters, not %zu)",
-				    quoted(q, s, len), len);
+				    fl_quote(q, s, len), len);
 	if ((err = check_date_part(s, len, "timestamp", "YYYY-MM-DDTHH:MM:SSZ")) < 0)
 		return err;
 	if (s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' ||
 	    (hh = digits(s + 11, 2)) < 0 || (mm = digits(s + 14, 2)) < 0 ||
 	    (ss = digits(s + 17, 2)) < 0)
 		return fl_error_set(FL_EINVALID,
-				    "timestamp '%s' does not have the form YYYY-MM-DDTHH:MM:SSZ", quoted(q, s, len));
+				    "timestamp '%s' does not have the form YYYY-MM-DDTHH:MM:SSZ", fl_quote(q, s, len));
 	/* 23:59:60 is refused: Unix time has no leap seconds, so it could not round-trip. */
 	if (hh > 23 || mm > 59 || ss > 59)
 		return fl_error_set(FL_EINVALID, "timestamp '%s': time %02d:%02d:%02d is not valid",
-				    quoted(q, s, len), hh, mm, ss);
+				    fl_quote(q, s, len), hh, mm, ss);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "error_int.h"
 #include "fundledger/entry.h"
 #include "fundledger/money.h"
 
@@ -237,20 +238,12 @@ static int check_ccy(const char *s, size_t len)
 	return 0;
 }
 
-/* True when s is printable ASCII, safe to quote in a message. */
-static int printable(const char *s)
-{
-	for (; *s; s++)
-		if (*s < 0x20 || *s > 0x7e)
-			return 0;
-	return 1;
-}
-
 /* Checks one field's value in the struct. */
 static int check_value(const field *f, const fl_entry *e)
 {
 	const unsigned char *p = (const unsigned char *)e + f->off;
 	const char *s = (const char *)p;
+	char q[FL_QUOTE_MAX];
 	int err = 0;
 
 	switch (f->type) {
@@ -287,17 +280,15 @@ static int check_value(const field *f, const fl_entry *e)
 			err = fl_error_prefix("%s: ", f->name);
 		break;
 	case T_CODE:
-		/* The value is quoted only when printable: decode reads untrusted bytes. */
+		/* Quoted with escapes: decode reads untrusted bytes. */
 		if (fl_code_check(s, strnlen(s, FL_CODE_MAX + 1)) < 0)
-			err = printable(s) ? fl_error_set(FL_EINVALID, "%s '%.40s' is not a valid code",
-							  f->name, s)
-					   : fl_error_set(FL_EINVALID, "%s is not a valid code", f->name);
+			err = fl_error_set(FL_EINVALID, "%s '%s' is not a valid code", f->name,
+					   fl_quote(q, s, strnlen(s, FL_CODE_MAX + 1)));
 		break;
 	case T_CCY:
 		if (check_ccy(s, strnlen(s, FL_CURRENCY_LEN + 1)) < 0)
-			err = printable(s) ? fl_error_set(FL_EINVALID,
-							  "currency '%.8s' is not an ISO 4217 code", s)
-					   : fl_error_set(FL_EINVALID, "currency is not an ISO 4217 code");
+			err = fl_error_set(FL_EINVALID, "currency '%s' is not an ISO 4217 code",
+					   fl_quote(q, s, strnlen(s, FL_CURRENCY_LEN + 1)));
 		break;
 	case T_YEARS:
 		if (e->n_years > FL_YEARS_MAX)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "error_int.h"
 #include "fundledger/error.h"
 
 static _Thread_local int last_code;
@@ -78,4 +79,32 @@ const char *fl_error_name(int code)
 	case FL_ERANGE: return "out of range";
 	default: return "unknown";
 	}
+}
+
+const char *fl_quote(char out[FL_QUOTE_MAX], const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t shown = len > FL_QUOTE_SHOWN ? FL_QUOTE_SHOWN : len;
+	size_t o = 0;
+
+	for (size_t i = 0; i < shown; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\'' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)c;
+		} else if (c >= 0x20 && c < 0x7f) {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 0xf];
+		}
+	}
+	if (shown < len) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
 }

@@ -17,15 +17,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "error_int.h"
 #include "fundledger/money.h"
 
 /* Exact products up to FL_AMOUNT_MAX * 10^8 (about 10^26) need more than 64 bits. */
 __extension__ typedef unsigned __int128 fl_u128;
 
-/* Input bytes shown in a message; longer input is cut and marked with "...". */
-#define QUOTE_SHOWN 32
-/* Each shown byte takes at most 4 characters ("\xff"), plus "..." and the NUL. */
-#define QUOTE_MAX (QUOTE_SHOWN * 4 + 4)
 
 static const uint64_t pow10_u64[] = {
 	UINT64_C(1),
@@ -39,37 +36,6 @@ static const uint64_t pow10_u64[] = {
 	UINT64_C(100000000),
 };
 
-/*
- * Writes s[0..len) into out for use inside '...' in a message: printable ASCII as is, the
- * quote and backslash escaped, every other byte (NUL, control, non-ASCII) as \xNN. Input may
- * come from a CSV file or a bank statement, so it is never trusted to be printable.
- */
-static void quote(char out[QUOTE_MAX], const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t shown = len > QUOTE_SHOWN ? QUOTE_SHOWN : len;
-	size_t o = 0;
-
-	for (size_t i = 0; i < shown; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\'' || c == '\\') {
-			out[o++] = '\\';
-			out[o++] = (char)c;
-		} else if (c >= 0x20 && c < 0x7f) {
-			out[o++] = (char)c;
-		} else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 0xf];
-		}
-	}
-	if (shown < len) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
-}
 
 /*
  * Writes the decimal digits of v into d (most significant first), at least `min_digits` of
@@ -112,17 +78,11 @@ static void fixed_point(char out[24], uint64_t v, unsigned decimals)
  * `what` ("amount", "rate") starts every message. The whole input is checked for shape
  * before any arithmetic, so a malformed string is reported as malformed, not as too large.
  */
-/* Quotes s into q for a message; only error paths pay for it. */
-static const char *quoted(char q[QUOTE_MAX], const char *s, size_t len)
-{
-	quote(q, s, len);
-	return q;
-}
 
 static int parse_decimal(uint64_t *out, const char *what, const char *s, size_t len,
 			 unsigned decimals, uint64_t max)
 {
-	char q[QUOTE_MAX];
+	char q[FL_QUOTE_MAX];
 	size_t dot = len; /* index of the '.', or len when there is none */
 	size_t frac_digits;
 	uint64_t v = 0;
@@ -135,9 +95,9 @@ static int parse_decimal(uint64_t *out, const char *what, const char *s, size_t 
 	/* Name the common mistakes specifically; strtod would have accepted most of them. */
 	if (s[0] == '+' || s[0] == '-')
 		return fl_error_set(FL_EINVALID, "%s '%s' has a sign; it is written without one",
-				    what, quoted(q, s, len));
+				    what, fl_quote(q, s, len));
 	if (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t')
-		return fl_error_set(FL_EINVALID, "%s '%s' has leading or trailing space", what, quoted(q, s, len));
+		return fl_error_set(FL_EINVALID, "%s '%s' has leading or trailing space", what, fl_quote(q, s, len));
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= '0' && c <= '9')
@@ -145,25 +105,25 @@ static int parse_decimal(uint64_t *out, const char *what, const char *s, size_t 
 		if (c == '.') {
 			if (dot != len)
 				return fl_error_set(FL_EINVALID, "%s '%s' has more than one '.'",
-						    what, quoted(q, s, len));
+						    what, fl_quote(q, s, len));
 			dot = i;
 			continue;
 		}
 		if (c == 0)
 			return fl_error_set(FL_EINVALID, "%s '%s' contains a NUL byte at offset %zu",
-					    what, quoted(q, s, len), i);
+					    what, fl_quote(q, s, len), i);
 		{
-			char qc[QUOTE_MAX];
-			quote(qc, s + i, 1);
+			char qc[FL_QUOTE_MAX];
+			fl_quote(qc, s + i, 1);
 			return fl_error_set(FL_EINVALID,
 					    "%s '%s' has invalid character '%s' at offset %zu "
 					    "(only digits 0-9 and one '.' are allowed; "
 					    "no signs, exponents, hex or grouping)",
-					    what, quoted(q, s, len), qc, i);
+					    what, fl_quote(q, s, len), qc, i);
 		}
 	}
 	if (dot == 0) {
-		quote(q, s, len);
+		fl_quote(q, s, len);
 		return fl_error_set(FL_EINVALID, "%s '%s' must start with a digit%s%s%s", what, q,
 				    len > 1 ? " (write '0" : "", len > 1 ? q : "",
 				    len > 1 ? "')" : "");
@@ -172,14 +132,14 @@ static int parse_decimal(uint64_t *out, const char *what, const char *s, size_t 
 		frac_digits = len - dot - 1;
 		if (frac_digits == 0)
 			return fl_error_set(FL_EINVALID, "%s '%s' has no digits after the '.'",
-					    what, quoted(q, s, len));
+					    what, fl_quote(q, s, len));
 		if (decimals == 0)
 			return fl_error_set(FL_EINVALID,
 					    "%s '%s' has decimals, but the currency has none",
-					    what, quoted(q, s, len));
+					    what, fl_quote(q, s, len));
 		if (frac_digits > decimals)
 			return fl_error_set(FL_EINVALID, "%s '%s' has more than %u decimals", what,
-					    quoted(q, s, len), decimals);
+					    fl_quote(q, s, len), decimals);
 	} else {
 		frac_digits = 0;
 	}
@@ -209,7 +169,7 @@ too_large:
 	{
 		char m[24];
 		fixed_point(m, max, decimals);
-		return fl_error_set(FL_ERANGE, "%s '%s' is too large (at most %s)", what, quoted(q, s, len), m);
+		return fl_error_set(FL_ERANGE, "%s '%s' is too large (at most %s)", what, fl_quote(q, s, len), m);
 	}
 }
 
@@ -241,8 +201,8 @@ int fl_rate_parse(uint64_t *out, const char *s, size_t len)
 		return err;
 	if (v == 0) {
 		/* A zero rate would divide by zero in fl_money_to_usd; refuse it at the door. */
-		char q[QUOTE_MAX];
-		quote(q, s, len);
+		char q[FL_QUOTE_MAX];
+		fl_quote(q, s, len);
 		return fl_error_set(FL_EINVALID, "rate '%s' must be greater than zero", q);
 	}
 	*out = v;

@@ -220,6 +220,20 @@ static int verifier_init(verifier *v, fl_verify_result *out, const fl_verify_opt
 	return 0;
 }
 
+/* The keys pinned by the caller, else the ledger's (or bundle's) own. */
+static void use_keys(verifier *v, const fl_verify_options *opt, const fl_vkey *keys,
+		     const fl_key_role *roles, size_t n)
+{
+	if (opt && opt->keys) {
+		keys = opt->keys;
+		roles = opt->roles;
+		n = opt->n_keys;
+	}
+	v->keys = keys;
+	v->roles = roles;
+	v->n_keys = n;
+}
+
 /* After the keys and origin are known: the auditor's trusted checkpoint. */
 static int load_trusted(verifier *v, const fl_verify_options *opt)
 {
@@ -384,15 +398,7 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_option
 	v.minor_units = ledger_minor;
 	v.lookup = ledger_lookup;
 	v.ctx = &c;
-	if (opt && opt->keys) {
-		v.keys = opt->keys;
-		v.roles = opt->roles;
-		v.n_keys = opt->n_keys;
-	} else {
-		v.keys = c.cfg->keys;
-		v.roles = c.cfg->key_roles;
-		v.n_keys = c.cfg->n_keys;
-	}
+	use_keys(&v, opt, c.cfg->keys, c.cfg->key_roles, c.cfg->n_keys);
 	if ((err = load_trusted(&v, opt)) < 0 ||
 	    (err = fl_store_iter_verify(&it, c.s)) < 0 ||
 	    (err = fl_store_cp_iter_new(&cps, c.s)) < 0 ||
@@ -743,15 +749,7 @@ int fl_verify_bundle(fl_verify_result *out, const char *dir, const fl_verify_opt
 	v.minor_units = bundle_minor;
 	v.lookup = bundle_lookup;
 	v.ctx = &b;
-	if (opt && opt->keys) {
-		v.keys = opt->keys;
-		v.roles = opt->roles;
-		v.n_keys = opt->n_keys;
-	} else {
-		v.keys = b.keys;
-		v.roles = b.roles;
-		v.n_keys = b.n_keys;
-	}
+	use_keys(&v, opt, b.keys, b.roles, b.n_keys);
 	if ((err = load_trusted(&v, opt)) < 0)
 		goto done;
 	if ((have_cp = next_note(&b, &cp_size)) < 0) {
