@@ -50,6 +50,17 @@ static int bad_entry(verifier *v, uint64_t seq, const char *detail)
 	return fl_error_set(FL_EVERIFY, "entry %" PRIu64 ": %.400s", seq, detail);
 }
 
+/* A root in base64, for messages (44 characters and a NUL). */
+static void b64_hash(char out[64], const fl_hash h)
+{
+	fl_buf b = FL_BUF_INIT;
+	if (fl_base64_encode(&b, h, FL_HASH_LEN) == 0)
+		snprintf(out, 64, "%s", fl_buf_cstr(&b));
+	else
+		snprintf(out, 64, "?");
+	fl_buf_free(&b);
+}
+
 static int bad_cp(verifier *v, uint64_t size, const char *what)
 {
 	v->out->bad_checkpoint = size;
@@ -198,11 +209,15 @@ static int feed(verifier *v, uint64_t seq, const unsigned char *canon, size_t le
 		fl_hash root;
 		if ((err = fl_merkle_frontier_root(&v->frontier, root)) < 0)
 			return err;
-		if (fl_digest_equal(root, v->trusted.root, FL_HASH_LEN) != 0)
+		if (fl_digest_equal(root, v->trusted.root, FL_HASH_LEN) != 0) {
+			char a[64], b[64];
+			b64_hash(a, root);
+			b64_hash(b, v->trusted.root);
 			return fl_error_set(FL_EVERIFY,
-					    "fork: at size %" PRIu64 " the ledger's root differs from "
-					    "the trusted checkpoint's",
-					    seq);
+					    "fork: at size %" PRIu64 " the ledger's root is %s, the "
+					    "trusted checkpoint's is %s",
+					    seq, a, b);
+		}
 	}
 	return 0;
 }
@@ -264,13 +279,17 @@ static int finish(verifier *v, int more_checkpoints, uint64_t next_cp)
 				    "checkpoint",
 				    v->last_cp + 1, v->count);
 	}
-	if (v->have_trusted && v->trusted.size > v->count)
-		return fl_error_set(FL_EVERIFY,
-				    "rollback: the ledger has %" PRIu64 " entries but the trusted "
-				    "checkpoint has %" PRIu64,
-				    v->count, v->trusted.size);
 	if ((err = fl_merkle_frontier_root(&v->frontier, v->out->root)) < 0)
 		return err;
+	if (v->have_trusted && v->trusted.size > v->count) {
+		char a[64], b[64];
+		b64_hash(a, v->out->root);
+		b64_hash(b, v->trusted.root);
+		return fl_error_set(FL_EVERIFY,
+				    "rollback: the ledger has %" PRIu64 " entries (root %s) but the "
+				    "trusted checkpoint has %" PRIu64 " (root %s)",
+				    v->count, a, v->trusted.size, b);
+	}
 	v->out->entries = v->count;
 	memcpy(v->out->head, v->prev, FL_HASH_LEN);
 	if (v->have_trusted) {

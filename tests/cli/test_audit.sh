@@ -411,8 +411,8 @@ fl -d "$FORK" init >/dev/null
 fl -d "$FORK" rate --currency EUR --rate 0.925 --date 2026-01-01 >/dev/null
 fl -d "$FORK" checkpoint >fork.cp
 expect 1 "verify --trusted with a checkpoint of a fork is refused" fl verify --trusted fork.cp
-same "$(cat "$ERR")" "fundledger: fork: at size 1 the ledger's root differs from the trusted \
-checkpoint's" "a fork: the message"
+contains "$ERR" "^fundledger: fork: at size 1 the ledger's root is [A-Za-z0-9+/]{43}=, the trusted checkpoint's is [A-Za-z0-9+/]{43}=$" \
+	"a fork: the message, with both roots"
 # A consistency proof whose two checkpoints are of different logs.
 { printf 'fundledger/consistency-proof@v1\nsizes 1 1\n\n'; cat fork.cp other.cp; } >cons.mixed
 expect 1 "a consistency proof joining two logs fails" fl proof verify cons.mixed --key "$VKEY"

@@ -50,6 +50,7 @@ contains "$OUT" "^root [A-Za-z0-9+/]{43}=, 10 signed checkpoints, 1 cosignatures
 GOOD=$(cat "$OUT")
 fl checkpoint >"$T/kept.10"
 fl checkpoint --size 5 >"$T/kept.5"
+fl checkpoint --size 7 >"$T/kept.7"
 
 # Fold any WAL into the main file, so a copy of the file alone is the whole ledger.
 sqlite3 "$FUNDLEDGER_LEDGER" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
@@ -324,8 +325,8 @@ expect 0 "(d3) a ledger cut back with its checkpoints verifies without a trusted
 	fl -d "$db" verify
 contains "$OUT" "^OK 7 entries, " "(d3) as a ledger of 7 entries"
 rejected "(d3) rollback against the kept checkpoint at 10" fl -d "$db" verify --trusted "$T/kept.10"
-same "$(cat "$ERR")" "fundledger: rollback: the ledger has 7 entries but the trusted checkpoint \
-has 10" "(d3) says rollback"
+same "$(cat "$ERR")" "fundledger: rollback: the ledger has 7 entries (root $(sed -n 3p "$T/kept.7")) but the trusted checkpoint has 10 (root $(sed -n 3p "$T/kept.10"))" \
+	"(d3) says rollback, with both sizes and roots"
 expect 0 "(d3) a kept checkpoint at 5 still holds" fl -d "$db" verify --trusted "$T/kept.5"
 contains "$OUT" "^extends the trusted checkpoint at size 5$" "(d3) the ledger extends size 5"
 
@@ -763,8 +764,8 @@ same "$(grep -c '^—' "$b/checkpoints")" 7 "the cut bundle keeps 7 checkpoints"
 expect 0 "(m) a bundle cut back to 7 entries verifies on its own" fl verify --bundle "$b" --key "$TKEY"
 rejected "(m) the cut bundle against the kept checkpoint at 10" \
 	fl verify --bundle "$b" --key "$TKEY" --trusted "$T/kept.10"
-same "$(cat "$ERR")" "fundledger: rollback: the ledger has 7 entries but the trusted checkpoint \
-has 10" "(m) says rollback"
+same "$(cat "$ERR")" "fundledger: rollback: the ledger has 7 entries (root $(sed -n 3p "$T/kept.7")) but the trusted checkpoint has 10 (root $(sed -n 3p "$T/kept.10"))" \
+	"(m) says rollback, with both sizes and roots"
 
 expect 0 "the original ledger still verifies" fl verify
 same "$(cat "$OUT")" "$GOOD" "the original ledger is untouched"
