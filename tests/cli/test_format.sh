@@ -77,3 +77,18 @@ contains "$OUT" "^OK 1 of 1 signatures verified" "FORMAT.md's signed checkpoint 
 contains "$T/cp" "^— test\.example/treasurer [A-Za-z0-9+/]{91}=$" "one Ed25519 signature line (4 + 64 bytes)"
 fl checkpoint verify --key "$(cat "$T/treasurer.vkey")" "$T/cp" >"$OUT" 2>"$ERR"
 contains "$OUT" "^OK 1 of 1 signatures verified" "the checkpoint verifies as a C2SP note"
+
+# Section 9: the bundle of the example.
+expect 0 "export the example" fl export --out "$T/bundle"
+same "$(cat "$T/bundle/MANIFEST")" "$(printf '%s\n' fundledger-bundle/v1 \
+	'origin fundledger.example.org/ohchr-voluntary-funds' 'entries 2' "head $h2" "root $root")" \
+	"the bundle's MANIFEST is FORMAT.md's"
+same "$(xxd -p "$T/bundle/entries" | tr -d '\n' | cut -c1-40)" 000000bc464c4501030100080000000000000001 \
+	"entries starts with entry 1's length and bytes"
+same "$(xxd -p "$T/bundle/entries.idx")" 000000000000000000000000000000c0 "entries.idx: offsets 0 and 192"
+same "$(wc -c <"$T/bundle/entries" | tr -d ' ')" 385 "entries is 385 bytes"
+for want in 000000bc464c4501030100080000000000000001 000000000000000000000000000000c0 \
+	"entries 2" "$h2"; do
+	grep -q -- "$want" "$ROOT/docs/FORMAT.md" || not_ok "FORMAT.md shows $want"
+done
+ok "FORMAT.md shows the bundle's bytes"
