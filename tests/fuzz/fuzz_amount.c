@@ -17,6 +17,8 @@
 #include "fundledger/error.h"
 #include "fundledger/money.h"
 
+#include "fuzz_common.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 __extension__ typedef unsigned __int128 u128;
@@ -83,16 +85,6 @@ static int oracle(uint64_t *out, const uint8_t *s, size_t len, unsigned decimals
 		return FL_ERANGE;
 	*out = (uint64_t)v;
 	return 0;
-}
-
-static int printable(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			return 0;
-	return 1;
 }
 
 /* The canonical spelling: no leading zeros except a lone "0", exactly `decimals` decimals. */

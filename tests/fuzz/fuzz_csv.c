@@ -23,6 +23,8 @@
 #include "fundledger/error.h"
 #include "fundledger/import.h"
 
+#include "fuzz_common.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint8_t *g_data;
@@ -43,16 +45,6 @@ static void fail(const char *what)
 		if (!(cond))               \
 			fail(what);        \
 	} while (0)
-
-static int printable(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			return 0;
-	return 1;
-}
 
 /* Records seen, in order: record i started on line[i], and at start[i] when serialised. */
 typedef struct {

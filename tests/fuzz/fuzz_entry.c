@@ -17,6 +17,8 @@
 #include "fundledger/entry.h"
 #include "fundledger/error.h"
 
+#include "fuzz_common.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void fail(const char *what, const uint8_t *data, size_t size)
@@ -33,16 +35,6 @@ static void fail(const char *what, const uint8_t *data, size_t size)
 		if (!(cond))                               \
 			fail(what, data, size);            \
 	} while (0)
-
-static int printable(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			return 0;
-	return 1;
-}
 
 /* Field by field: struct assignment need not copy padding, so memcmp would not do. */
 static int same(const fl_entry *a, const fl_entry *b)
