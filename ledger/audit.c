@@ -285,7 +285,7 @@ int fl_audit_export(fl_ledger *l, const char *dir, uint64_t *entries_out)
 	const fl_config *cfg = fl_ledger_config(l);
 	fl_store_iter *it = NULL;
 	fl_store_cp_iter *cps = NULL;
-	fl_buf text = FL_BUF_INIT, note = FL_BUF_INIT;
+	fl_buf text = FL_BUF_INIT;
 	fl_verify_result vr;
 	char tmp[4200], path[4200 + 32];
 	FILE *entries = NULL, *index = NULL;
@@ -395,6 +395,5 @@ done:
 	if (made)
 		rm_tree(tmp);
 	fl_buf_free(&text);
-	fl_buf_free(&note);
 	return err;
 }

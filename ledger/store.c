@@ -553,7 +553,7 @@ int fl_store_iter_new(fl_store_iter **out, fl_store *s, const fl_filter *f)
 {
 	fl_buf sql = FL_BUF_INIT;
 	fl_store_iter *it = NULL;
-	int err, n = 0;
+	int err;
 
 	err = fl_buf_puts(&sql, "SELECT seq, hash, canon, kind, idem, fund, donor, currency,"
 				" amount, date, ref FROM entries e WHERE 1");
@@ -595,7 +595,6 @@ int fl_store_iter_new(fl_store_iter **out, fl_store *s, const fl_filter *f)
 			sqlite3_bind_int(it->stmt, sqlite3_bind_parameter_index(it->stmt, ":kind"),
 					 (int)f->kind);
 	}
-	(void)n;
 	*out = it;
 	it = NULL;
 done:

@@ -312,7 +312,6 @@ typedef struct {
 	fl_ledger *l;
 	fl_store *s;
 	const fl_config *cfg;
-	fl_buf canon;
 	const fl_row *row; /* the row being verified, with its referenced entry's columns */
 } ledger_ctx;
 
@@ -395,7 +394,7 @@ static int full_note(fl_store *s, uint64_t size, const char *note, size_t len, f
 int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_options *opt)
 {
 	verifier v;
-	ledger_ctx c = {l, fl_ledger_store(l), fl_ledger_config(l), FL_BUF_INIT, NULL};
+	ledger_ctx c = {l, fl_ledger_store(l), fl_ledger_config(l), NULL};
 	fl_store_iter *it = NULL;
 	fl_store_cp_iter *cps = NULL;
 	fl_tree *tiles = NULL;
@@ -478,7 +477,6 @@ done:
 	fl_tree_free(tiles);
 	fl_store_cp_iter_free(cps);
 	fl_store_iter_free(it);
-	fl_buf_free(&c.canon);
 	verifier_free(&v);
 	return err;
 }
