@@ -300,7 +300,8 @@ int fl_note_verify(fl_note_result *out, const char *note, size_t len, const fl_v
 			goto done;
 		}
 		if (n < DASH_LEN || memcmp(line, DASH, DASH_LEN) != 0) {
-			err = fl_error_set(FL_EINVALID, "note: a signature line must start with '— '");
+			err = fl_error_set(FL_EINVALID, "note: a signature line must start with an "
+							 "em dash (U+2014) and a space");
 			goto done;
 		}
 		sp = memchr(line + DASH_LEN, ' ', n - DASH_LEN);
