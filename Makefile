@@ -16,7 +16,7 @@ DATADIR  = $(PREFIX)/share/fundledger
 # ./fundledger.yaml gives one. Development builds use this tree's config/.
 CONFIG_DIR ?= $(CURDIR)/config
 
-PKGS      = libcrypto sqlite3 yaml-0.1
+PKGS      = libcrypto sqlite3 yaml-0.1 libxml-2.0
 TEST_PKGS = cmocka
 # Recursive (=) so that pkg-config runs after tools/deps.sh has had its chance.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))

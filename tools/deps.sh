@@ -3,11 +3,11 @@
 # otherwise it prints the command to run. `tools/deps.sh --fuzz` adds clang and libFuzzer for
 # `make fuzz`.
 #
-#   build:   build-essential pkg-config libssl-dev libsqlite3-dev libyaml-dev
+#   build:   build-essential pkg-config libssl-dev libsqlite3-dev libyaml-dev libxml2-dev
 #   tests:   libcmocka-dev sqlite3 openssl xxd (hex and hashes in CLI tests), jq (JSON
 #            output checks), groff-base (the man page is rendered with warnings on)
 set -eu
-PKGS="build-essential pkg-config libssl-dev libsqlite3-dev libyaml-dev libcmocka-dev sqlite3 openssl xxd jq groff-base"
+PKGS="build-essential pkg-config libssl-dev libsqlite3-dev libyaml-dev libxml2-dev libcmocka-dev sqlite3 openssl xxd jq groff-base"
 if [ "${1:-}" = "--fuzz" ]; then
 	PKGS="$PKGS clang libclang-rt-14-dev"
 fi
