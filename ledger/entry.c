@@ -1,7 +1,10 @@
 /*
- * entry.c: the canonical byte encoding of ledger entries, format v1 (docs/FORMAT.md).
+ * entry.c: the canonical byte encoding of ledger entries, format v2 (docs/FORMAT.md).
  *
- *   entry = "FLE" 0x01 kind:u8 field*        field = tag:u8 len:u16be value[len]
+ *   entry = "FLE" version:u8 kind:u8 field*   field = tag:u8 len:u16be value[len]
+ *
+ * The version byte is a function of the kind: 1 for the kinds of format v1, whose bytes v2
+ * leaves unchanged (so v1 ledgers keep their hashes and derived keys), 2 for the kinds v2 adds.
  *
  * Owns: the field table (which tag each kind requires, allows or forbids, and how each value
  * is written), encoding, strict decoding, the content digest and derived idempotency keys.
@@ -18,9 +21,17 @@
 #include "fundledger/entry.h"
 #include "fundledger/money.h"
 
-static const unsigned char MAGIC[4] = {'F', 'L', 'E', FL_FORMAT_VERSION};
+static const unsigned char MAGIC[3] = {'F', 'L', 'E'};
 
-typedef enum { T_U64, T_I64, T_TIME, T_DATE, T_TEXT, T_CODE, T_CCY, T_HASH, T_YEARS } ftype;
+/*
+ * T_SI64: a signed amount (balances). T_COUNT: a u64 that may be 0 (not a reference).
+ * T_REF: a bank identifier, printable ASCII without space or ':'. T_DC: "C" or "D".
+ * T_FLAG: one byte 0x01, present only when true.
+ */
+typedef enum {
+	T_U64, T_I64, T_TIME, T_DATE, T_TEXT, T_CODE, T_CCY, T_HASH, T_YEARS,
+	T_SI64, T_COUNT, T_REF, T_DC, T_FLAG
+} ftype;
 
 /* Per-kind rules, one character per kind in fl_kind order: R required, O optional, - no. */
 typedef struct {
@@ -29,40 +40,67 @@ typedef struct {
 	size_t off;
 	size_t max; /* text: maximum bytes */
 	const char *name;
-	const char *rules; /* pledge contribution rate reversal writeoff */
+	/* pledge contribution rate reversal writeoff match statement bankline bankmatch */
+	const char *rules;
 } field;
 
 #define F(tag, type, member, max, rules) {tag, type, offsetof(fl_entry, member), max, #member, rules}
 static const field FIELDS[] = {
-	F(FL_TAG_SEQ, T_U64, seq, 0, "RRRRR"),
-	F(FL_TAG_RECORDED_AT, T_TIME, recorded_at, 0, "RRRRR"),
-	F(FL_TAG_RECORDED_BY, T_TEXT, recorded_by, FL_NAME_MAX, "RRRRR"),
-	F(FL_TAG_IDEM, T_TEXT, idem, FL_IDEM_MAX, "RRRRR"),
-	F(FL_TAG_PREV, T_HASH, prev, 0, "RRRRR"),
-	F(FL_TAG_FUND, T_CODE, fund, 0, "RR--R"),
-	F(FL_TAG_DONOR, T_CODE, donor, 0, "RR--R"),
-	F(FL_TAG_CURRENCY, T_CCY, currency, 0, "RRR-R"),
-	F(FL_TAG_AMOUNT, T_I64, amount, 0, "RR--R"),
-	F(FL_TAG_DATE, T_DATE, date, 0, "RRR-R"),
-	F(FL_TAG_DUE, T_DATE, due, 0, "O----"),
-	F(FL_TAG_YEARS, T_YEARS, years, 0, "R----"),
-	F(FL_TAG_EARMARK, T_TEXT, earmark, FL_TEXT_MAX, "O----"),
-	F(FL_TAG_DONOR_REF, T_TEXT, donor_ref, FL_TEXT_MAX, "O----"),
-	F(FL_TAG_ANNOUNCEMENT, T_TEXT, announcement, FL_TEXT_MAX, "O----"),
-	F(FL_TAG_BANK_REF, T_TEXT, bank_ref, FL_TEXT_MAX, "-R---"),
-	F(FL_TAG_PLEDGE, T_U64, pledge, 0, "-O--R"),
-	F(FL_TAG_RATE, T_U64, rate, 0, "--R--"),
-	F(FL_TAG_TARGET, T_U64, target, 0, "---R-"),
-	F(FL_TAG_REASON, T_TEXT, reason, FL_TEXT_MAX, "---RR"),
-	F(FL_TAG_USD, T_I64, usd, 0, "-R---"),
-	F(FL_TAG_RATE_USED, T_U64, rate_used, 0, "-R---"),
-	F(FL_TAG_RATE_SEQ, T_U64, rate_seq, 0, "-O---"),
+	F(FL_TAG_SEQ, T_U64, seq, 0, "RRRRRRRRR"),
+	F(FL_TAG_RECORDED_AT, T_TIME, recorded_at, 0, "RRRRRRRRR"),
+	F(FL_TAG_RECORDED_BY, T_TEXT, recorded_by, FL_NAME_MAX, "RRRRRRRRR"),
+	F(FL_TAG_IDEM, T_TEXT, idem, FL_IDEM_MAX, "RRRRRRRRR"),
+	F(FL_TAG_PREV, T_HASH, prev, 0, "RRRRRRRRR"),
+	F(FL_TAG_FUND, T_CODE, fund, 0, "RR--RR---"),
+	F(FL_TAG_DONOR, T_CODE, donor, 0, "RR--RR---"),
+	F(FL_TAG_CURRENCY, T_CCY, currency, 0, "RRR-RRRR-"),
+	F(FL_TAG_AMOUNT, T_I64, amount, 0, "RR--RR-R-"),
+	F(FL_TAG_DATE, T_DATE, date, 0, "RRR-R-RR-"),
+	F(FL_TAG_DUE, T_DATE, due, 0, "O--------"),
+	F(FL_TAG_YEARS, T_YEARS, years, 0, "R--------"),
+	F(FL_TAG_EARMARK, T_TEXT, earmark, FL_TEXT_MAX, "O--------"),
+	F(FL_TAG_DONOR_REF, T_TEXT, donor_ref, FL_TEXT_MAX, "O--------"),
+	F(FL_TAG_ANNOUNCEMENT, T_TEXT, announcement, FL_TEXT_MAX, "O--------"),
+	F(FL_TAG_BANK_REF, T_TEXT, bank_ref, FL_TEXT_MAX, "-R-----R-"),
+	F(FL_TAG_PLEDGE, T_U64, pledge, 0, "-O--RR---"),
+	F(FL_TAG_RATE, T_U64, rate, 0, "--R------"),
+	F(FL_TAG_TARGET, T_U64, target, 0, "---R-----"),
+	F(FL_TAG_REASON, T_TEXT, reason, FL_TEXT_MAX, "---RRR--R"),
+	F(FL_TAG_CONTRIBUTION, T_U64, contribution, 0, "-----R--R"),
+	F(FL_TAG_ACCOUNT, T_REF, account, FL_ACCOUNT_MAX, "------R--"),
+	F(FL_TAG_STATEMENT_ID, T_REF, statement_id, FL_BANKREF_MAX, "------R--"),
+	F(FL_TAG_FROM, T_DATE, from, 0, "------R--"),
+	F(FL_TAG_OPENING, T_SI64, opening, 0, "------R--"),
+	F(FL_TAG_CLOSING, T_SI64, closing, 0, "------R--"),
+	F(FL_TAG_LINES, T_COUNT, lines, 0, "------R--"),
+	F(FL_TAG_STATEMENT, T_U64, statement, 0, "-------R-"),
+	F(FL_TAG_DIRECTION, T_DC, direction, 1, "-------R-"),
+	F(FL_TAG_BOOKED, T_DATE, booked, 0, "-------R-"),
+	F(FL_TAG_ENTRY_REF, T_REF, entry_ref, FL_BANKREF_MAX, "-------O-"),
+	F(FL_TAG_END_TO_END, T_TEXT, end_to_end, FL_BANKREF_MAX, "-------O-"),
+	F(FL_TAG_DEBTOR, T_TEXT, debtor, FL_BANKTEXT_MAX, "-------O-"),
+	F(FL_TAG_REMITTANCE, T_TEXT, remittance, FL_BANKTEXT_MAX, "-------O-"),
+	F(FL_TAG_BANK_REVERSAL, T_FLAG, bank_reversal, 0, "-------O-"),
+	F(FL_TAG_LINE, T_U64, line, 0, "--------R"),
+	F(FL_TAG_USD, T_I64, usd, 0, "-R---R---"),
+	F(FL_TAG_RATE_USED, T_U64, rate_used, 0, "-R---R---"),
+	F(FL_TAG_RATE_SEQ, T_U64, rate_seq, 0, "-O-------"),
+	F(FL_TAG_SETTLED, T_I64, settled, 0, "-----R---"),
+	F(FL_TAG_SETTLE_RATE, T_U64, settle_rate, 0, "-----O---"),
+	F(FL_TAG_SETTLE_RATE_SEQ, T_U64, settle_rate_seq, 0, "-----O---"),
 };
 #undef F
 #define N_FIELDS (sizeof(FIELDS) / sizeof(FIELDS[0]))
 
-static const char *const KIND_NAMES[] = {NULL, "pledge", "contribution", "rate", "reversal",
-					 "writeoff"};
+static const char *const KIND_NAMES[] = {NULL,	    "pledge",	 "contribution",
+					 "rate",    "reversal",	 "writeoff",
+					 "match",   "statement", "bankline",
+					 "bankmatch"};
+
+unsigned fl_kind_version(fl_kind kind)
+{
+	return kind <= FL_KIND_MAX_V1 ? 1 : 2;
+}
 
 const char *fl_kind_name(fl_kind kind)
 {
@@ -220,8 +258,11 @@ static int is_set(const field *f, const fl_entry *e)
 {
 	const unsigned char *p = (const unsigned char *)e + f->off;
 	switch (f->type) {
-	case T_U64: return *(const uint64_t *)(const void *)p != 0;
-	case T_I64: return *(const int64_t *)(const void *)p != 0;
+	case T_U64:
+	case T_COUNT:
+	case T_FLAG: return *(const uint64_t *)(const void *)p != 0;
+	case T_I64:
+	case T_SI64: return *(const int64_t *)(const void *)p != 0;
 	case T_YEARS: return e->n_years != 0;
 	case T_HASH: return 1;
 	default: return p[0] != 0;
@@ -249,7 +290,8 @@ static int check_value(const field *f, const fl_entry *e)
 	switch (f->type) {
 	case T_U64: {
 		uint64_t v = *(const uint64_t *)(const void *)p;
-		if (f->tag == FL_TAG_RATE || f->tag == FL_TAG_RATE_USED) {
+		if (f->tag == FL_TAG_RATE || f->tag == FL_TAG_RATE_USED ||
+		    f->tag == FL_TAG_SETTLE_RATE) {
 			if (v == 0 || v > FL_RATE_MAX)
 				err = fl_error_set(FL_EINVALID, "%s out of range", f->name);
 		} else if (v == 0) {
@@ -262,9 +304,40 @@ static int check_value(const field *f, const fl_entry *e)
 	}
 	case T_I64: {
 		int64_t v = *(const int64_t *)(const void *)p;
-		int64_t lo = f->tag == FL_TAG_USD ? 0 : 1;
+		int64_t lo = f->tag == FL_TAG_USD || f->tag == FL_TAG_SETTLED ? 0 : 1;
 		if (v < lo || v > FL_AMOUNT_MAX)
 			err = fl_error_set(FL_EINVALID, "%s out of range", f->name);
+		break;
+	}
+	case T_SI64: {
+		int64_t v = *(const int64_t *)(const void *)p;
+		if (v < -FL_AMOUNT_MAX || v > FL_AMOUNT_MAX)
+			err = fl_error_set(FL_EINVALID, "%s out of range", f->name);
+		break;
+	}
+	case T_COUNT:
+		if (*(const uint64_t *)(const void *)p > FL_LINES_MAX)
+			err = fl_error_set(FL_EINVALID, "%s out of range", f->name);
+		break;
+	case T_FLAG:
+		if (*(const uint64_t *)(const void *)p > 1)
+			err = fl_error_set(FL_EINVALID, "%s is not a flag", f->name);
+		break;
+	case T_DC:
+		if (strcmp(s, "C") != 0 && strcmp(s, "D") != 0)
+			err = fl_error_set(FL_EINVALID, "%s must be C or D", f->name);
+		break;
+	case T_REF: {
+		size_t len = strnlen(s, f->max + 1);
+		if (len == 0 || len > f->max)
+			return fl_error_set(FL_EINVALID, "%s must be 1 to %zu characters", f->name,
+					    f->max);
+		for (size_t i = 0; i < len; i++)
+			if (s[i] <= ' ' || s[i] > '~' || s[i] == ':')
+				return fl_error_set(FL_EINVALID,
+						    "%s '%s': only printable ASCII without spaces "
+						    "or ':'",
+						    f->name, fl_quote(q, s, len));
 		break;
 	}
 	case T_TIME:
@@ -322,6 +395,12 @@ static int check_cross(const fl_entry *e)
 	}
 	if (e->kind == FL_KIND_RATE && strcmp(e->currency, "USD") == 0)
 		return fl_error_set(FL_EINVALID, "there is no rate for USD against itself");
+	if (e->kind == FL_KIND_STATEMENT && strcmp(e->from, e->date) > 0)
+		return fl_error_set(FL_EINVALID, "statement period starts %s, after it ends %s",
+				    e->from, e->date);
+	if (e->kind == FL_KIND_MATCH && e->settle_rate_seq && !e->settle_rate)
+		return fl_error_set(FL_EINVALID, "a match names a settlement rate entry without "
+						 "its rate");
 	return 0;
 }
 
@@ -340,7 +419,10 @@ static int put_field(fl_buf *out, const field *f, const fl_entry *e)
 
 	switch (f->type) {
 	case T_U64:
-	case T_I64: len = 8; break;
+	case T_I64:
+	case T_SI64:
+	case T_COUNT: len = 8; break;
+	case T_FLAG: len = 1; break;
 	case T_HASH: len = FL_HASH_LEN; break;
 	case T_YEARS: len = 2 * e->n_years; break;
 	default: len = strlen((const char *)p); break;
@@ -348,8 +430,11 @@ static int put_field(fl_buf *out, const field *f, const fl_entry *e)
 	if ((err = fl_buf_putc(out, f->tag)) < 0 || (err = fl_buf_put_u16be(out, (uint16_t)len)) < 0)
 		return err;
 	switch (f->type) {
-	case T_U64: return fl_buf_put_u64be(out, *(const uint64_t *)(const void *)p);
-	case T_I64: return fl_buf_put_u64be(out, (uint64_t) * (const int64_t *)(const void *)p);
+	case T_U64:
+	case T_COUNT: return fl_buf_put_u64be(out, *(const uint64_t *)(const void *)p);
+	case T_I64:
+	case T_SI64: return fl_buf_put_u64be(out, (uint64_t) * (const int64_t *)(const void *)p);
+	case T_FLAG: return fl_buf_putc(out, 1);
 	case T_YEARS:
 		for (size_t i = 0; i < e->n_years; i++)
 			if ((err = fl_buf_put_u16be(out, e->years[i])) < 0)
@@ -366,6 +451,7 @@ static int encode_range(fl_buf *out, const fl_entry *e, unsigned lo, unsigned hi
 	if ((err = check_kind(e->kind)) < 0)
 		return err;
 	if ((err = fl_buf_put(out, MAGIC, sizeof(MAGIC))) < 0 ||
+	    (err = fl_buf_putc(out, (unsigned char)fl_kind_version(e->kind))) < 0 ||
 	    (err = fl_buf_putc(out, (unsigned char)e->kind)) < 0)
 		return err;
 	for (size_t i = 0; i < N_FIELDS; i++) {
@@ -383,7 +469,8 @@ static int encode_range(fl_buf *out, const fl_entry *e, unsigned lo, unsigned hi
 		if (r == 'O' && !set)
 			continue;
 		/* Numbers are range-checked below; text, dates and years must not be empty. */
-		if (r == 'R' && !set && f->type != T_U64 && f->type != T_I64 && f->type != T_HASH)
+		if (r == 'R' && !set && f->type != T_U64 && f->type != T_I64 &&
+		    f->type != T_SI64 && f->type != T_COUNT && f->type != T_HASH)
 			return fl_error_set(FL_EINVALID, "a %s needs %s", fl_kind_name(e->kind),
 					    f->name);
 		if ((err = check_value(f, e)) < 0)
@@ -416,16 +503,51 @@ static uint64_t get_be(const unsigned char *p, size_t n)
 	return v;
 }
 
-/* FIELDS index + 1 by tag (0: no such tag), so decoding finds a field in one step. */
+/* FIELDS index + 1 by tag (0: no such tag), so decoding finds a field in one step. Kept in
+ * the order of FIELDS; test_entry checks the two agree. */
 static const unsigned char TAG_INDEX[256] = {
-	[FL_TAG_SEQ] = 1,	      [FL_TAG_RECORDED_AT] = 2, [FL_TAG_RECORDED_BY] = 3,
-	[FL_TAG_IDEM] = 4,	      [FL_TAG_PREV] = 5,	[FL_TAG_FUND] = 6,
-	[FL_TAG_DONOR] = 7,	      [FL_TAG_CURRENCY] = 8,	[FL_TAG_AMOUNT] = 9,
-	[FL_TAG_DATE] = 10,	      [FL_TAG_DUE] = 11,	[FL_TAG_YEARS] = 12,
-	[FL_TAG_EARMARK] = 13,	      [FL_TAG_DONOR_REF] = 14,	[FL_TAG_ANNOUNCEMENT] = 15,
-	[FL_TAG_BANK_REF] = 16,	      [FL_TAG_PLEDGE] = 17,	[FL_TAG_RATE] = 18,
-	[FL_TAG_TARGET] = 19,	      [FL_TAG_REASON] = 20,	[FL_TAG_USD] = 21,
-	[FL_TAG_RATE_USED] = 22,      [FL_TAG_RATE_SEQ] = 23,
+	[FL_TAG_SEQ] = 1,
+	[FL_TAG_RECORDED_AT] = 2,
+	[FL_TAG_RECORDED_BY] = 3,
+	[FL_TAG_IDEM] = 4,
+	[FL_TAG_PREV] = 5,
+	[FL_TAG_FUND] = 6,
+	[FL_TAG_DONOR] = 7,
+	[FL_TAG_CURRENCY] = 8,
+	[FL_TAG_AMOUNT] = 9,
+	[FL_TAG_DATE] = 10,
+	[FL_TAG_DUE] = 11,
+	[FL_TAG_YEARS] = 12,
+	[FL_TAG_EARMARK] = 13,
+	[FL_TAG_DONOR_REF] = 14,
+	[FL_TAG_ANNOUNCEMENT] = 15,
+	[FL_TAG_BANK_REF] = 16,
+	[FL_TAG_PLEDGE] = 17,
+	[FL_TAG_RATE] = 18,
+	[FL_TAG_TARGET] = 19,
+	[FL_TAG_REASON] = 20,
+	[FL_TAG_CONTRIBUTION] = 21,
+	[FL_TAG_ACCOUNT] = 22,
+	[FL_TAG_STATEMENT_ID] = 23,
+	[FL_TAG_FROM] = 24,
+	[FL_TAG_OPENING] = 25,
+	[FL_TAG_CLOSING] = 26,
+	[FL_TAG_LINES] = 27,
+	[FL_TAG_STATEMENT] = 28,
+	[FL_TAG_DIRECTION] = 29,
+	[FL_TAG_BOOKED] = 30,
+	[FL_TAG_ENTRY_REF] = 31,
+	[FL_TAG_END_TO_END] = 32,
+	[FL_TAG_DEBTOR] = 33,
+	[FL_TAG_REMITTANCE] = 34,
+	[FL_TAG_BANK_REVERSAL] = 35,
+	[FL_TAG_LINE] = 36,
+	[FL_TAG_USD] = 37,
+	[FL_TAG_RATE_USED] = 38,
+	[FL_TAG_RATE_SEQ] = 39,
+	[FL_TAG_SETTLED] = 40,
+	[FL_TAG_SETTLE_RATE] = 41,
+	[FL_TAG_SETTLE_RATE_SEQ] = 42,
 };
 
 static const field *find_field(unsigned tag)
@@ -445,11 +567,18 @@ static int read_value(fl_entry *e, const field *f, const unsigned char *v, size_
 	unsigned char *p = (unsigned char *)e + f->off;
 	switch (f->type) {
 	case T_U64:
+	case T_COUNT:
 		if (len != 8)
 			return corrupt("bad integer length", at);
 		*(uint64_t *)(void *)p = get_be(v, 8);
 		return 0;
+	case T_FLAG:
+		if (len != 1 || v[0] != 1)
+			return corrupt("bad flag", at);
+		*(uint64_t *)(void *)p = 1;
+		return 0;
 	case T_I64:
+	case T_SI64:
 		if (len != 8)
 			return corrupt("bad integer length", at);
 		*(int64_t *)(void *)p = (int64_t)get_be(v, 8);
@@ -488,7 +617,10 @@ static void clear_fields(fl_entry *e)
 		unsigned char *p = (unsigned char *)e + FIELDS[i].off;
 		switch (FIELDS[i].type) {
 		case T_U64:
-		case T_I64: memset(p, 0, 8); break;
+		case T_I64:
+		case T_SI64:
+		case T_COUNT:
+		case T_FLAG: memset(p, 0, 8); break;
 		case T_HASH: memset(p, 0, FL_HASH_LEN); break;
 		case T_YEARS: e->n_years = 0; break;
 		default: p[0] = 0; break;
@@ -510,13 +642,15 @@ int fl_entry_decode(fl_entry *out, const void *data, size_t n)
 	 * cheap; every member of fl_entry is one of the fields, or kind and n_years. */
 	clear_fields(e);
 	memset(seen, 0, sizeof(seen));
-	if (n < sizeof(MAGIC) + 1 || memcmp(p, MAGIC, 3) != 0)
+	if (n < sizeof(MAGIC) + 2 || memcmp(p, MAGIC, 3) != 0)
 		return corrupt("bad magic", 0);
-	if (p[3] != FL_FORMAT_VERSION)
+	if (p[3] < 1 || p[3] > FL_FORMAT_VERSION)
 		return corrupt("unsupported format version", 3);
 	e->kind = (fl_kind)p[4];
 	if (e->kind < FL_KIND_MIN || e->kind > FL_KIND_MAX)
 		return corrupt("unknown kind", 4);
+	if (p[3] != fl_kind_version(e->kind))
+		return corrupt("kind not of this format version", 3);
 	pos = 5;
 	while (pos < n) {
 		size_t at = pos, len;

@@ -1,11 +1,13 @@
 /*
- * entry.h: ledger entries and their canonical byte encoding (format v1, docs/FORMAT.md).
+ * entry.h: ledger entries and their canonical byte encoding (format v2, docs/FORMAT.md).
  *
  * The canonical bytes are the only thing hashed, chained, signed and stored as truth; every
  * other representation (SQL columns, CSV, JSON) is derived from them. An encoding is:
  *
- *   "FLE" 0x01 kind:u8 { tag:u8 len:u16be value[len] }*
+ *   "FLE" version:u8 kind:u8 { tag:u8 len:u16be value[len] }*
  *
+ * where version is 1 for the kinds format v1 defined (pledge to writeoff), whose bytes are
+ * unchanged, and 2 for the kinds format v2 added (match to bankmatch).
  * with tags strictly increasing, each field required or forbidden by kind, and every value in
  * its one canonical form. fl_entry_decode rejects anything that fl_entry_encode would not have
  * produced, so bytes <-> entry is a bijection.
@@ -21,7 +23,10 @@
 #include "date.h"
 #include "error.h"
 
-#define FL_FORMAT_VERSION 1
+#include "statement.h"
+
+/* The newest format this code reads and writes. */
+#define FL_FORMAT_VERSION 2
 /* Free text (earmark, reasons, references): 1 to FL_TEXT_MAX bytes of UTF-8, no controls. */
 #define FL_TEXT_MAX 512
 /* Who recorded an entry. */
@@ -36,10 +41,17 @@ typedef enum {
 	FL_KIND_CONTRIBUTION = 2,
 	FL_KIND_RATE = 3,
 	FL_KIND_REVERSAL = 4,
-	FL_KIND_WRITEOFF = 5
+	FL_KIND_WRITEOFF = 5,
+	/* Format v2. */
+	FL_KIND_MATCH = 6,     /* applies (part of) a contribution to a pledge */
+	FL_KIND_STATEMENT = 7, /* a bank statement: account, period, balances, line count */
+	FL_KIND_BANKLINE = 8,  /* one booked line of the statement just before it */
+	FL_KIND_BANKMATCH = 9  /* confirms that a bank line is a recorded contribution */
 } fl_kind;
 #define FL_KIND_MIN FL_KIND_PLEDGE
-#define FL_KIND_MAX FL_KIND_WRITEOFF
+#define FL_KIND_MAX FL_KIND_BANKMATCH
+/* The last kind of format v1: kinds up to it carry version byte 1. */
+#define FL_KIND_MAX_V1 FL_KIND_WRITEOFF
 
 /* Field tags of format v1 (docs/FORMAT.md has the table of which kind takes which). */
 enum {
@@ -64,11 +76,34 @@ enum {
 	FL_TAG_RATE = 0x1c,
 	FL_TAG_TARGET = 0x1d,
 	FL_TAG_REASON = 0x1e,
+	/* Format v2. */
+	FL_TAG_CONTRIBUTION = 0x1f,
+	FL_TAG_ACCOUNT = 0x20,
+	FL_TAG_STATEMENT_ID = 0x21,
+	FL_TAG_FROM = 0x22,
+	FL_TAG_OPENING = 0x23,
+	FL_TAG_CLOSING = 0x24,
+	FL_TAG_LINES = 0x25,
+	FL_TAG_STATEMENT = 0x26,
+	FL_TAG_DIRECTION = 0x27,
+	FL_TAG_BOOKED = 0x28,
+	FL_TAG_ENTRY_REF = 0x29,
+	FL_TAG_END_TO_END = 0x2a,
+	FL_TAG_DEBTOR = 0x2b,
+	FL_TAG_REMITTANCE = 0x2c,
+	FL_TAG_BANK_REVERSAL = 0x2d,
+	FL_TAG_LINE = 0x2e,
 	/* 0x30..: what the ledger derives when it records the entry. */
 	FL_TAG_USD = 0x30,
 	FL_TAG_RATE_USED = 0x31,
-	FL_TAG_RATE_SEQ = 0x32
+	FL_TAG_RATE_SEQ = 0x32,
+	FL_TAG_SETTLED = 0x33,
+	FL_TAG_SETTLE_RATE = 0x34,
+	FL_TAG_SETTLE_RATE_SEQ = 0x35
 };
+
+/* The most lines one statement may hold. */
+#define FL_LINES_MAX UINT64_C(100000000)
 
 /*
  * One entry, decoded. Strings are NUL-terminated and "" when absent; numbers are 0 when
@@ -81,6 +116,13 @@ enum {
  *   reversal:     target reason
  *   writeoff:     fund donor currency amount date pledge reason (fund, donor and currency are
  *                 the pledge's)
+ *   match:        fund donor currency amount pledge reason contribution (fund, donor and
+ *                 currency are the contribution's; amount is the part of it applied)
+ *                 + derived usd rate_used settled [settle_rate settle_rate_seq]
+ *   statement:    currency date(last day) account statement_id from opening closing lines
+ *   bankline:     currency amount date(value) bank_ref statement direction booked
+ *                 [entry_ref end_to_end debtor remittance bank_reversal]
+ *   bankmatch:    reason contribution line
  * and every kind: seq recorded_at recorded_by idem prev.
  */
 typedef struct {
@@ -107,16 +149,39 @@ typedef struct {
 	uint64_t rate;   /* rate entry: units per USD, millionths */
 	uint64_t target; /* seq of the reversed entry */
 	char reason[FL_TEXT_MAX + 1];
+	uint64_t contribution;                   /* match, bankmatch: seq of a contribution */
+	char account[FL_ACCOUNT_MAX + 1];        /* statement */
+	char statement_id[FL_BANKREF_MAX + 1];   /* statement: the bank's id */
+	char from[FL_DATE_LEN + 1];              /* statement: first day covered */
+	int64_t opening;                         /* statement: signed minor units */
+	int64_t closing;
+	uint64_t lines;                          /* statement: how many bankline entries follow */
+	uint64_t statement;                      /* bankline: seq of its statement */
+	char direction[2];                       /* bankline: "C" credit or "D" debit */
+	char booked[FL_DATE_LEN + 1];            /* bankline: booking date */
+	char entry_ref[FL_BANKREF_MAX + 1];      /* bankline, optional */
+	char end_to_end[FL_BANKREF_MAX + 1];     /* bankline, optional */
+	char debtor[FL_BANKTEXT_MAX + 1];        /* bankline, optional */
+	char remittance[FL_BANKTEXT_MAX + 1];    /* bankline, optional */
+	uint64_t bank_reversal;                  /* bankline: 1 when the bank marks a reversal */
+	uint64_t line;                           /* bankmatch: seq of a bankline */
 
-	int64_t usd;        /* contribution: USD cents at rate_used */
+	int64_t usd;        /* contribution: USD cents at rate_used; match: of the part applied */
 	uint64_t rate_used; /* contribution: millionths; FL_RATE_SCALE for USD */
 	uint64_t rate_seq;  /* contribution: seq of the rate entry used; 0 for USD */
+	int64_t settled;    /* match: the part applied, in the pledge's currency */
+	uint64_t settle_rate;     /* match across currencies: pledge currency per USD */
+	uint64_t settle_rate_seq; /* ... and its rate entry (0 when the pledge is in USD) */
 } fl_entry;
+
+/* The version byte entries of `kind` carry: 1 for kinds of format v1, 2 for the others. */
+unsigned fl_kind_version(fl_kind kind);
 
 /* Resets every field to absent. */
 void fl_entry_init(fl_entry *e);
 
-/* "pledge", "contribution", "rate", "reversal", "writeoff"; "?" for anything else. */
+/* "pledge", "contribution", "rate", "reversal", "writeoff", "match", "statement",
+ * "bankline", "bankmatch"; "?" for anything else. */
 const char *fl_kind_name(fl_kind kind);
 /* Parses a kind name; 0 or FL_EINVALID. */
 int fl_kind_parse(fl_kind *out, const char *s);

@@ -638,15 +638,19 @@ static void test_decode_rejects_framing(void **state)
 	buf[2] = 'X';
 	BYTES_REJECT(buf, n, "bad magic");
 	buf[2] = 'E';
-	buf[3] = 0x02;
+	buf[3] = 0x03;
 	BYTES_REJECT(buf, n, "unsupported format version");
 	buf[3] = 0x00;
 	BYTES_REJECT(buf, n, "unsupported format version");
+	/* Format v2 leaves the v1 kinds' bytes as they were: a pledge under version 2 is not
+	 * another encoding of it. */
+	buf[3] = 0x02;
+	BYTES_REJECT(buf, n, "kind not of this format version");
 	buf[3] = 0x01;
 
 	/* Kinds. */
 	{
-		static const unsigned char bad_kinds[] = {0x00, 0x06, 0x7f, 0xff};
+		static const unsigned char bad_kinds[] = {0x00, 0x0a, 0x7f, 0xff};
 		for (size_t i = 0; i < sizeof(bad_kinds); i++) {
 			buf[4] = bad_kinds[i];
 			BYTES_REJECT(buf, n, "unknown kind");
@@ -728,9 +732,9 @@ static void test_decode_rejects_field_structure(void **state)
 	te_open_slot(&t, 0); /* seq twice */
 	TE_REJECT(&t, "fields out of order or repeated");
 
-	/* Tags that format v1 does not define, in each gap. */
+	/* Tags that format v2 does not define, in each gap. */
 	{
-		static const unsigned unknown[] = {0x06, 0x0f, 0x1f, 0x2f, 0x33, 0xff};
+		static const unsigned unknown[] = {0x06, 0x0f, 0x2f, 0x36, 0xff};
 		for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
 			t = base;
 			te_set(&t, unknown[i], "\x00\x00\x00\x00\x00\x00\x00\x01", 8);
@@ -1151,7 +1155,7 @@ static void test_encode_rejects(void **state)
 	make_rate(&e);
 	e.kind = (fl_kind)0;
 	ENC_REJECT(&e, "unknown entry kind");
-	e.kind = (fl_kind)6;
+	e.kind = (fl_kind)10;
 	ENC_REJECT(&e, "unknown entry kind");
 
 	/* Missing required fields. */
@@ -1571,8 +1575,14 @@ static void test_kind_names(void **state)
 	assert_string_equal(fl_kind_name(FL_KIND_RATE), "rate");
 	assert_string_equal(fl_kind_name(FL_KIND_REVERSAL), "reversal");
 	assert_string_equal(fl_kind_name(FL_KIND_WRITEOFF), "writeoff");
+	assert_string_equal(fl_kind_name(FL_KIND_MATCH), "match");
+	assert_string_equal(fl_kind_name(FL_KIND_STATEMENT), "statement");
+	assert_string_equal(fl_kind_name(FL_KIND_BANKLINE), "bankline");
+	assert_string_equal(fl_kind_name(FL_KIND_BANKMATCH), "bankmatch");
 	assert_string_equal(fl_kind_name((fl_kind)0), "?");
-	assert_string_equal(fl_kind_name((fl_kind)6), "?");
+	assert_string_equal(fl_kind_name((fl_kind)10), "?");
+	assert_int_equal(fl_kind_version(FL_KIND_WRITEOFF), 1);
+	assert_int_equal(fl_kind_version(FL_KIND_MATCH), 2);
 	for (int i = FL_KIND_MIN; i <= FL_KIND_MAX; i++) {
 		k = (fl_kind)0;
 		assert_int_equal(fl_kind_parse(&k, fl_kind_name((fl_kind)i)), 0);
