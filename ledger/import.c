@@ -16,6 +16,7 @@
 
 #include "fundledger/import.h"
 #include "fundledger/money.h"
+#include "fundledger/statement.h"
 
 struct fl_csv {
 	const char *p;
@@ -420,6 +421,17 @@ int fl_import_csv_mem(fl_import_stats *out, fl_ledger *l, const char *name, cons
 		if (!out->first)
 			out->first = e.seq;
 		out->last = e.seq;
+		if (e.kind == FL_KIND_CONTRIBUTION && e.pledge) {
+			fl_entry m;
+			if ((err = fl_ledger_append_named(l, &e, &m, &st)) < 0)
+				goto located;
+			if (st == FL_APPENDED) {
+				if ((err = note_line(&im, rec.line)) < 0)
+					goto done;
+				out->appended++;
+				out->last = m.seq;
+			}
+		}
 	}
 	if (rc < 0) {
 		err = rc;
@@ -465,5 +477,118 @@ int fl_import_csv(fl_import_stats *out, fl_ledger *l, const char *path, const ch
 		err = fl_import_csv_mem(out, l, path, (const char *)data.data ? (const char *)data.data : "",
 					data.len, recorded_by, recorded_at);
 	fl_buf_free(&data);
+	return err;
+}
+
+/* ---- bank statements ---- */
+
+/* Records one statement and its lines; a failure names the file line it came from. */
+static int append_statement(fl_import_stats *out, fl_ledger *l, const char *name,
+			    const fl_statement *s)
+{
+	fl_entry e;
+	fl_append_status st;
+	uint64_t header;
+	int err, replayed;
+
+	fl_entry_init(&e);
+	e.kind = FL_KIND_STATEMENT;
+	strcpy(e.currency, s->currency);
+	strcpy(e.date, s->to);
+	strcpy(e.account, s->account);
+	strcpy(e.statement_id, s->id);
+	strcpy(e.from, s->from);
+	e.opening = s->opening;
+	e.closing = s->closing;
+	e.lines = s->n_lines;
+	/* Keys by the bank's identifiers, so the same statement or line is never recorded
+	 * twice, whatever file it comes in. */
+	snprintf(e.idem, sizeof(e.idem), "stmt:%s:%s", s->account, s->id);
+	out->rows++;
+	out->statements++;
+	if ((err = fl_ledger_append(l, &e, &st)) < 0) {
+		fl_error_prefix("%s:%zu: statement %s: ", name, s->line, s->id);
+		return err;
+	}
+	header = e.seq;
+	replayed = st == FL_REPLAYED;
+	if (replayed) {
+		out->replayed++;
+		if (e.lines != s->n_lines)
+			return fl_error_set(FL_EEXISTS, "%s:%zu: statement %s of %s is already "
+							"recorded (entry %llu) with other content",
+					    name, s->line, s->id, s->account,
+					    (unsigned long long)header);
+	} else {
+		out->appended++;
+		if (!out->first)
+			out->first = e.seq;
+		out->last = e.seq;
+	}
+	for (size_t i = 0; i < s->n_lines; i++) {
+		const fl_stmt_line *ln = &s->lines[i];
+		fl_entry_init(&e);
+		e.kind = FL_KIND_BANKLINE;
+		strcpy(e.currency, s->currency);
+		e.amount = ln->amount;
+		strcpy(e.date, ln->value_date);
+		strcpy(e.booked, ln->booking_date);
+		strcpy(e.bank_ref, ln->ref);
+		e.statement = header;
+		strcpy(e.direction, ln->credit ? "C" : "D");
+		strcpy(e.entry_ref, ln->entry_ref);
+		strcpy(e.end_to_end, ln->end_to_end);
+		strcpy(e.debtor, ln->debtor);
+		strcpy(e.remittance, ln->remittance);
+		e.bank_reversal = ln->reversal ? 1 : 0;
+		snprintf(e.idem, sizeof(e.idem), "line:%s:%s", s->account, ln->ref);
+		out->rows++;
+		if ((err = fl_ledger_append(l, &e, &st)) < 0) {
+			fl_error_prefix("%s:%zu: line %s: ", name, ln->line, ln->ref);
+			return err;
+		}
+		if (st == FL_REPLAYED) {
+			if (!replayed || e.statement != header)
+				return fl_error_set(FL_EEXISTS,
+						    "%s:%zu: line %s is already recorded as entry "
+						    "%llu, in another statement",
+						    name, ln->line, ln->ref,
+						    (unsigned long long)e.seq);
+			out->replayed++;
+			continue;
+		}
+		if (replayed)
+			return fl_error_set(FL_EEXISTS, "%s:%zu: statement %s is already recorded "
+							"without line %s",
+					    name, ln->line, s->id, ln->ref);
+		out->appended++;
+		out->last = e.seq;
+	}
+	return 0;
+}
+
+int fl_import_statements(fl_import_stats *out, fl_ledger *l, const char *path,
+			 const char *recorded_by, const char *recorded_at)
+{
+	fl_statements ss = {NULL, 0};
+	int err, begun = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = fl_statements_read(&ss, path, fl_ledger_config(l))) < 0)
+		return err;
+	if ((err = fl_ledger_begin(l, recorded_by, recorded_at)) < 0)
+		goto done;
+	begun = 1;
+	for (size_t i = 0; i < ss.n; i++)
+		if ((err = append_statement(out, l, path, &ss.items[i])) < 0)
+			goto done;
+	err = fl_ledger_commit(l);
+	begun = 0;
+done:
+	if (begun)
+		fl_ledger_rollback(l);
+	if (err < 0)
+		memset(out, 0, sizeof(*out));
+	fl_statements_free(&ss);
 	return err;
 }

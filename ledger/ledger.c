@@ -40,6 +40,12 @@ struct fl_ledger {
 	fl_tree *tree;           /* open during a batch */
 	uint64_t batch_start;    /* entries before the batch */
 	uint64_t last_cp;        /* size of the latest checkpoint when the batch began */
+	/* A statement's lines follow it at once: the statement being filled, the lines it
+	 * still expects, and opening plus the lines so far. */
+	uint64_t stmt_seq;
+	uint64_t stmt_left;
+	int64_t stmt_sum, stmt_closing;
+	char stmt_currency[FL_CURRENCY_LEN + 1];
 };
 
 int fl_ledger_init(const char *path, const char *origin, const char *created_at)
@@ -124,6 +130,18 @@ static int load_rate(void *ctx, uint64_t seq, const char *ccy, const char *date)
 	return fl_rates_insert(&l->rates, seq, e.rate, ccy, date);
 }
 
+int fl_ledger_load_rates(fl_ledger *l, fl_rates *out)
+{
+	fl_rates saved = l->rates;
+	int err;
+	/* load_rate fills l->rates; borrow it for the caller's table. */
+	l->rates = *out;
+	err = fl_store_each_rate(l->store, load_rate, l);
+	*out = l->rates;
+	l->rates = saved;
+	return err;
+}
+
 /* ---- batches ---- */
 
 int fl_ledger_begin(fl_ledger *l, const char *recorded_by, const char *recorded_at)
@@ -145,6 +163,7 @@ int fl_ledger_begin(fl_ledger *l, const char *recorded_by, const char *recorded_
 	if ((err = fl_store_begin(l->store)) < 0)
 		return err;
 	l->in_batch = 1;
+	l->stmt_seq = l->stmt_left = 0;
 	strcpy(l->by, recorded_by);
 	strcpy(l->at, recorded_at);
 	fl_rates_clear(&l->rates);
@@ -233,6 +252,12 @@ int fl_ledger_commit(fl_ledger *l)
 	int err;
 	if (!l->in_batch)
 		return fl_error_set(FL_EINVALID, "no batch is open");
+	if (l->stmt_left) {
+		err = fl_error_set(FL_EINVALID, "statement %llu still expects %llu lines",
+				   (unsigned long long)l->stmt_seq, (unsigned long long)l->stmt_left);
+		fl_ledger_rollback(l);
+		return err;
+	}
 	/* A batch that added entries ends with a signed checkpoint of the new tree. */
 	if (l->count > l->batch_start) {
 		if (fl_tree_size(l->tree) != l->count)
@@ -367,31 +392,230 @@ static int prepare_reversal(fl_ledger *l, const fl_entry *e)
 		return fl_error_set(FL_EINVALID, "entry %llu is a reversal; record the entry again "
 						 "instead of reversing a reversal",
 				    (unsigned long long)e->target);
+	if (t.kind == (int)FL_KIND_BANKLINE)
+		return fl_error_set(FL_EINVALID, "entry %llu is a line of statement %llu; a "
+						 "statement is reversed whole",
+				    (unsigned long long)e->target, (unsigned long long)t.ref);
 	if (t.kind == (int)FL_KIND_PLEDGE) {
 		if ((err = fl_store_live_dependent(l->store, e->target, &dep)) < 0)
 			return err;
 		if (dep)
 			return fl_error_set(FL_EINVALID,
-					    "pledge %llu still has entry %llu against it; reverse "
+					    "%s %llu still has entry %llu against it; reverse "
 					    "that first",
-					    (unsigned long long)e->target, (unsigned long long)dep);
+					    fl_kind_name((fl_kind)t.kind), (unsigned long long)e->target,
+					    (unsigned long long)dep);
 	}
 	return 0;
 }
 
-/* What is left of a pledge to write off: its amount less live write-offs and payments
- * in its own currency that name it. */
+/* What is left of a pledge to write off: its amount less standing write-offs and less what
+ * standing matches settled. */
 static int pledge_remaining(fl_ledger *l, uint64_t seq, const fl_ref_info *p, int64_t *out)
 {
 	int64_t written, paid;
 	int err;
 	if ((err = fl_store_ref_sum(l->store, seq, FL_KIND_WRITEOFF, p->currency, &written)) < 0 ||
-	    (err = fl_store_ref_sum(l->store, seq, FL_KIND_CONTRIBUTION, p->currency, &paid)) < 0)
+	    (err = fl_store_settled(l->store, seq, &paid)) < 0)
 		return err;
 	*out = p->amount - written - paid;
 	if (*out < 0)
 		*out = 0;
 	return 0;
+}
+
+/* Loads a standing contribution, decoded (the match needs its date and rate). */
+static int load_contribution(fl_ledger *l, uint64_t seq, fl_entry *out)
+{
+	fl_ref_info c;
+	int err;
+	if ((err = load_live(l, seq, &c, "contribution")) < 0)
+		return err;
+	if (c.kind != FL_KIND_CONTRIBUTION)
+		return fl_error_set(FL_EINVALID, "entry %llu is a %s, not a contribution",
+				    (unsigned long long)seq, fl_kind_name((fl_kind)c.kind));
+	if ((err = fl_store_get(l->store, seq, &l->scratch, NULL)) < 0 ||
+	    (err = fl_entry_decode(out, l->scratch.data, l->scratch.len)) < 0)
+		return fl_error_prefix("entry %llu: ", (unsigned long long)seq);
+	return 0;
+}
+
+static unsigned minor_units(const fl_ledger *l, const char *ccy)
+{
+	const fl_currency *c = fl_config_currency(l->cfg, ccy);
+	return c ? c->minor_units : 2;
+}
+
+int fl_ledger_unapplied(fl_ledger *l, uint64_t contribution, int64_t *out)
+{
+	fl_entry c;
+	int64_t applied;
+	int err;
+	if ((err = load_contribution(l, contribution, &c)) < 0 ||
+	    (err = fl_store_applied(l->store, contribution, &applied)) < 0)
+		return err;
+	*out = c.amount - applied;
+	return 0;
+}
+
+static int prepare_match(fl_ledger *l, fl_entry *e)
+{
+	fl_entry c;
+	fl_ref_info p;
+	int64_t applied;
+	char a[FL_MONEY_STR_MAX], b[FL_MONEY_STR_MAX];
+	const fl_rate_item *r;
+	int err;
+
+	if ((err = load_contribution(l, e->contribution, &c)) < 0 ||
+	    (err = load_pledge(l, e->pledge, &p)) < 0)
+		return err;
+	if (strcmp(c.donor, p.donor) || strcmp(c.fund, p.fund))
+		return fl_error_set(FL_EINVALID,
+				    "contribution %llu is from %s to %s; pledge %llu is from %s to %s",
+				    (unsigned long long)e->contribution, c.donor, c.fund,
+				    (unsigned long long)e->pledge, p.donor, p.fund);
+	if ((e->fund[0] && strcmp(e->fund, c.fund)) || (e->donor[0] && strcmp(e->donor, c.donor)) ||
+	    (e->currency[0] && strcmp(e->currency, c.currency)))
+		return fl_error_set(FL_EINVALID, "a match takes the fund, donor and currency of "
+						 "contribution %llu",
+				    (unsigned long long)e->contribution);
+	strcpy(e->fund, c.fund);
+	strcpy(e->donor, c.donor);
+	strcpy(e->currency, c.currency);
+	if ((err = fl_store_applied(l->store, e->contribution, &applied)) < 0)
+		return err;
+	if (e->amount > c.amount - applied) {
+		unsigned mu = minor_units(l, c.currency);
+		(void)fl_money_format(a, sizeof(a), e->amount, mu, 1);
+		(void)fl_money_format(b, sizeof(b), c.amount - applied, mu, 1);
+		return fl_error_set(FL_EINVALID,
+				    "match of %s %s exceeds the %s %s of contribution %llu not yet "
+				    "applied",
+				    c.currency, a, c.currency, b, (unsigned long long)e->contribution);
+	}
+	e->rate_used = c.rate_used;
+	if ((err = fl_money_to_usd(&e->usd, e->amount, minor_units(l, c.currency), c.rate_used)) < 0)
+		return fl_error_prefix("USD equivalent: ");
+	if (strcmp(p.currency, c.currency) == 0) {
+		e->settled = e->amount;
+		return 0;
+	}
+	/* Across currencies the pledge settles through US dollars at the rates of the
+	 * contribution's value date: its own rate, and the pledge currency's in force. */
+	if (strcmp(p.currency, "USD") == 0) {
+		e->settle_rate = FL_RATE_SCALE;
+	} else {
+		if (!(r = fl_rates_in_force(&l->rates, p.currency, c.date)))
+			return fl_error_set(FL_ENOTFOUND,
+					    "no UN operational rate for %s in force on %s, the value "
+					    "date of contribution %llu",
+					    p.currency, c.date, (unsigned long long)e->contribution);
+		e->settle_rate = r->rate;
+		e->settle_rate_seq = r->seq;
+	}
+	if ((err = fl_money_convert(&e->settled, e->amount, minor_units(l, c.currency), c.rate_used,
+				    minor_units(l, p.currency), e->settle_rate)) < 0)
+		return fl_error_prefix("settlement in %s: ", p.currency);
+	return 0;
+}
+
+static int prepare_bankmatch(fl_ledger *l, fl_entry *e)
+{
+	fl_ref_info ln, st;
+	fl_entry c;
+	uint64_t other;
+	int err;
+
+	if ((err = load_live(l, e->line, &ln, "bank line")) < 0)
+		return err;
+	if (ln.kind != FL_KIND_BANKLINE)
+		return fl_error_set(FL_EINVALID, "entry %llu is a %s, not a bank line",
+				    (unsigned long long)e->line, fl_kind_name((fl_kind)ln.kind));
+	if ((err = load_live(l, ln.ref, &st, "statement")) < 0)
+		return err;
+	if (ln.amount2 <= 0)
+		return fl_error_set(FL_EINVALID, "bank line %llu is a debit; only credits are "
+						 "contributions",
+				    (unsigned long long)e->line);
+	if ((err = load_contribution(l, e->contribution, &c)) < 0)
+		return err;
+	if (strcmp(c.currency, ln.currency))
+		return fl_error_set(FL_EINVALID, "bank line %llu is in %s, contribution %llu in %s",
+				    (unsigned long long)e->line, ln.currency,
+				    (unsigned long long)e->contribution, c.currency);
+	if ((err = fl_store_bankmatch_of(l->store, e->line, 1, &other)) < 0)
+		return err;
+	if (other)
+		return fl_error_set(FL_EEXISTS, "bank line %llu is already matched by entry %llu",
+				    (unsigned long long)e->line, (unsigned long long)other);
+	if ((err = fl_store_bankmatch_of(l->store, e->contribution, 0, &other)) < 0)
+		return err;
+	if (other)
+		return fl_error_set(FL_EEXISTS, "contribution %llu is already matched to a bank "
+						 "line by entry %llu",
+				    (unsigned long long)e->contribution, (unsigned long long)other);
+	return 0;
+}
+
+static int prepare_statement(fl_ledger *l, const fl_entry *e)
+{
+	(void)e;
+	if (l->stmt_left)
+		return fl_error_set(FL_EINVALID, "statement %llu still expects %llu lines",
+				    (unsigned long long)l->stmt_seq,
+				    (unsigned long long)l->stmt_left);
+	return 0;
+}
+
+static int prepare_bankline(fl_ledger *l, const fl_entry *e)
+{
+	int64_t v = e->direction[0] == 'C' ? e->amount : -e->amount;
+	if (!l->stmt_left || e->statement != l->stmt_seq)
+		return fl_error_set(FL_EINVALID, "a bank line follows its statement, which expects "
+						 "it; statement %llu does not",
+				    (unsigned long long)e->statement);
+	if (strcmp(e->currency, l->stmt_currency))
+		return fl_error_set(FL_EINVALID, "line in %s on a statement in %s", e->currency,
+				    l->stmt_currency);
+	if (fl_money_add(&l->stmt_sum, v) < 0)
+		return fl_error_prefix("statement %llu: ", (unsigned long long)l->stmt_seq);
+	if (l->stmt_left == 1 && l->stmt_sum != l->stmt_closing) {
+		char a[FL_MONEY_STR_MAX], b[FL_MONEY_STR_MAX];
+		unsigned mu = minor_units(l, e->currency);
+		(void)fl_money_format(a, sizeof(a), l->stmt_sum, mu, 1);
+		(void)fl_money_format(b, sizeof(b), l->stmt_closing, mu, 1);
+		l->stmt_sum -= v;
+		return fl_error_set(FL_EINVALID, "statement %llu: opening balance plus lines is %s, "
+						 "not the closing balance %s",
+				    (unsigned long long)l->stmt_seq, a, b);
+	}
+	return 0;
+}
+
+/*
+ * The derived key of a match or bank match: the content key, or when an entry under it has
+ * been reversed (a match undone and made again), the first of "KEY.2", "KEY.3", ... that is
+ * free or names a standing entry. Replaying a standing match still finds it.
+ */
+static int match_idem(fl_ledger *l, fl_entry *e)
+{
+	char base[FL_IDEM_MAX + 1];
+	uint64_t seq, by;
+	int err;
+	if ((err = fl_entry_auto_idem(base, e)) < 0)
+		return err;
+	strcpy(e->idem, base);
+	for (unsigned n = 2;; n++) {
+		err = fl_store_find_idem(l->store, e->idem, &seq);
+		if (err == FL_ENOTFOUND)
+			return 0;
+		if (err < 0 || (err = fl_store_reversed_by(l->store, seq, &by)) < 0)
+			return err;
+		if (!by)
+			return 0;
+		snprintf(e->idem, sizeof(e->idem), "%.100s.%u", base, n);
+	}
 }
 
 static int prepare_writeoff(fl_ledger *l, fl_entry *e)
@@ -491,6 +715,9 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 	e->usd = 0;
 	e->rate_used = 0;
 	e->rate_seq = 0;
+	e->settled = 0;
+	e->settle_rate = 0;
+	e->settle_rate_seq = 0;
 	if (e->kind < FL_KIND_MIN || e->kind > FL_KIND_MAX)
 		return fl_error_set(FL_EINVALID, "unknown entry kind");
 	if ((err = check_codes(l, e)) < 0)
@@ -508,12 +735,31 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 		if (!e->currency[0])
 			strcpy(e->currency, p.currency);
 	}
+	if (e->kind == FL_KIND_MATCH) {
+		/* Complete fund, donor and currency from the contribution, as for write-offs. */
+		fl_entry c;
+		if ((err = load_contribution(l, e->contribution, &c)) < 0)
+			return err;
+		if (!e->fund[0])
+			strcpy(e->fund, c.fund);
+		if (!e->donor[0])
+			strcpy(e->donor, c.donor);
+		if (!e->currency[0])
+			strcpy(e->currency, c.currency);
+	}
 	if (e->idem[0]) {
 		if ((err = fl_idem_check(e->idem)) < 0)
+			return err;
+	} else if (e->kind == FL_KIND_MATCH || e->kind == FL_KIND_BANKMATCH) {
+		if ((err = match_idem(l, e)) < 0)
 			return err;
 	} else if ((err = fl_entry_auto_idem(e->idem, e)) < 0) {
 		return err;
 	}
+	if (l->stmt_left && e->kind != FL_KIND_BANKLINE)
+		return fl_error_set(FL_EINVALID, "statement %llu still expects %llu lines",
+				    (unsigned long long)l->stmt_seq,
+				    (unsigned long long)l->stmt_left);
 
 	/*
 	 * The checks against the ledger come first; the key is looked up only when one fails
@@ -525,6 +771,10 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 	case FL_KIND_RATE: err = prepare_rate(l, e); break;
 	case FL_KIND_REVERSAL: err = prepare_reversal(l, e); break;
 	case FL_KIND_WRITEOFF: err = prepare_writeoff(l, e); break;
+	case FL_KIND_MATCH: err = prepare_match(l, e); break;
+	case FL_KIND_BANKMATCH: err = prepare_bankmatch(l, e); break;
+	case FL_KIND_STATEMENT: err = prepare_statement(l, e); break;
+	case FL_KIND_BANKLINE: err = prepare_bankline(l, e); break;
 	default: break;
 	}
 	if (err < 0)
@@ -539,27 +789,35 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 	    (err = fl_sha256(hash, l->canon.data, l->canon.len)) < 0)
 		return err;
 
-	memset(&row, 0, sizeof(row));
-	row.seq = e->seq;
+	fl_entry_columns(&row, e);
 	row.hash = hash;
 	row.hash_len = FL_HASH_LEN;
 	row.canon = l->canon.data;
 	row.canon_len = l->canon.len;
-	row.kind = (int)e->kind;
-	row.idem = e->idem;
-	row.fund = e->fund[0] ? e->fund : NULL;
-	row.donor = e->donor[0] ? e->donor : NULL;
-	row.currency = e->currency[0] ? e->currency : NULL;
-	row.amount = e->kind == FL_KIND_RATE ? 0 : e->amount;
-	row.amount_null = e->kind == FL_KIND_RATE || e->kind == FL_KIND_REVERSAL;
-	row.date = e->date[0] ? e->date : NULL;
-	row.ref = e->kind == FL_KIND_REVERSAL ? e->target : e->pledge;
 	if ((err = fl_store_insert(l->store, &row, &existing)) < 0) {
 		if (err == FL_EEXISTS) {
 			e->seq = 0;
-			return replay_or_conflict(l, e, existing, status);
+			if (e->kind == FL_KIND_BANKLINE) {
+				/* Undo this line's share of the running sum. */
+				l->stmt_sum -= e->direction[0] == 'C' ? e->amount : -e->amount;
+			}
+			err = replay_or_conflict(l, e, existing, status);
+			/* A replayed statement's lines are replays too: expect none. */
+			return err;
 		}
 		return err;
+	}
+	if (e->kind == FL_KIND_STATEMENT) {
+		l->stmt_seq = e->seq;
+		l->stmt_left = e->lines;
+		l->stmt_sum = e->opening;
+		l->stmt_closing = e->closing;
+		strcpy(l->stmt_currency, e->currency);
+		if (e->lines == 0 && e->opening != e->closing)
+			return fl_error_set(FL_EINVALID, "statement without lines: opening and "
+							 "closing balances differ");
+	} else if (e->kind == FL_KIND_BANKLINE) {
+		l->stmt_left--;
 	}
 	{
 		fl_hash leaf;
@@ -576,6 +834,77 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 	memcpy(l->head, hash, FL_HASH_LEN);
 	*status = FL_APPENDED;
 	return 0;
+}
+
+int fl_ledger_append_named(fl_ledger *l, const fl_entry *c, fl_entry *match,
+			   fl_append_status *status)
+{
+	fl_entry_init(match);
+	if (c->kind != FL_KIND_CONTRIBUTION || !c->pledge || !c->seq)
+		return fl_error_set(FL_EINVALID, "not a recorded contribution that names a pledge");
+	match->kind = FL_KIND_MATCH;
+	match->contribution = c->seq;
+	match->pledge = c->pledge;
+	match->amount = c->amount;
+	strcpy(match->reason, FL_REASON_NAMED);
+	return fl_ledger_append(l, match, status);
+}
+
+int fl_ledger_standing_matches(fl_ledger *l, uint64_t a, uint64_t b, uint64_t *out, size_t max,
+			       size_t *n)
+{
+	fl_ref_info x, y, m;
+	uint64_t all[64], found;
+	size_t k;
+	int err;
+
+	*n = 0;
+	if ((err = fl_store_ref_info(l->store, a, &x)) == FL_ENOTFOUND ||
+	    (err == 0 && (err = fl_store_ref_info(l->store, b, &y)) == FL_ENOTFOUND))
+		return fl_error_set(FL_ENOTFOUND, "entry %llu does not exist",
+				    (unsigned long long)(err == 0 ? b : a));
+	if (err < 0)
+		return err;
+	if (x.kind == FL_KIND_PLEDGE && y.kind == FL_KIND_CONTRIBUTION) {
+		uint64_t t = a;
+		a = b;
+		b = t;
+		x.kind = FL_KIND_CONTRIBUTION;
+		y.kind = FL_KIND_PLEDGE;
+	}
+	if (x.kind == FL_KIND_CONTRIBUTION && y.kind == FL_KIND_PLEDGE) {
+		if ((err = fl_store_pair_matches(l->store, a, b, all, 64, &k)) < 0)
+			return err;
+		for (size_t i = 0; i < k; i++) {
+			if ((err = fl_store_ref_info(l->store, all[i], &m)) < 0)
+				return err;
+			if (m.reversed_by)
+				continue;
+			if (*n == max)
+				return fl_error_set(FL_ERANGE, "too many matches");
+			out[(*n)++] = all[i];
+		}
+		return 0;
+	}
+	if (x.kind == FL_KIND_CONTRIBUTION && y.kind == FL_KIND_BANKLINE) {
+		uint64_t t = a;
+		a = b;
+		b = t;
+		x.kind = FL_KIND_BANKLINE;
+		y.kind = FL_KIND_CONTRIBUTION;
+	}
+	if (x.kind == FL_KIND_BANKLINE && y.kind == FL_KIND_CONTRIBUTION) {
+		if ((err = fl_store_bankmatch_of(l->store, a, 1, &found)) < 0)
+			return err;
+		if (found && (err = fl_store_ref_info(l->store, found, &m)) < 0)
+			return err;
+		if (found && m.ref2 == b && max > 0)
+			out[(*n)++] = found;
+		return 0;
+	}
+	return fl_error_set(FL_EINVALID, "entries %llu and %llu are not a contribution and a "
+					 "pledge, nor a bank line and a contribution",
+			    (unsigned long long)a, (unsigned long long)b);
 }
 
 int fl_ledger_record(fl_ledger *l, fl_entry *e, const char *recorded_by, const char *recorded_at,
@@ -641,6 +970,54 @@ int fl_ledger_scan(fl_ledger *l, const fl_filter *filter, fl_scan_fn fn, void *c
 done:
 	fl_store_iter_free(it);
 	return err;
+}
+
+void fl_entry_columns(fl_row *row, const fl_entry *e)
+{
+	memset(row, 0, sizeof(*row));
+	row->seq = e->seq;
+	row->kind = (int)e->kind;
+	row->idem = e->idem;
+	row->fund = e->fund[0] ? e->fund : NULL;
+	row->donor = e->donor[0] ? e->donor : NULL;
+	row->currency = e->currency[0] ? e->currency : NULL;
+	row->date = e->date[0] ? e->date : NULL;
+	row->amount_null = 1;
+	row->amount2_null = 1;
+	row->usd_null = 1;
+	switch (e->kind) {
+	case FL_KIND_PLEDGE:
+	case FL_KIND_CONTRIBUTION:
+	case FL_KIND_WRITEOFF:
+		row->amount = e->amount;
+		row->amount_null = 0;
+		row->ref = e->pledge;
+		break;
+	case FL_KIND_RATE: break;
+	case FL_KIND_REVERSAL: row->ref = e->target; break;
+	case FL_KIND_MATCH:
+		row->amount = e->amount;
+		row->amount_null = 0;
+		row->ref = e->pledge;
+		row->ref2 = e->contribution;
+		row->amount2 = e->settled;
+		row->amount2_null = 0;
+		row->usd = e->usd;
+		row->usd_null = 0;
+		break;
+	case FL_KIND_STATEMENT: break;
+	case FL_KIND_BANKLINE:
+		row->amount = e->amount;
+		row->amount_null = 0;
+		row->ref = e->statement;
+		row->amount2 = e->direction[0] == 'C' ? e->amount : -e->amount;
+		row->amount2_null = 0;
+		break;
+	case FL_KIND_BANKMATCH:
+		row->ref = e->line;
+		row->ref2 = e->contribution;
+		break;
+	}
 }
 
 fl_store *fl_ledger_store(fl_ledger *l)

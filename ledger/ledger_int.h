@@ -5,9 +5,17 @@
 #define FUNDLEDGER_LEDGER_INT_H
 
 #include "fundledger/ledger.h"
+#include "rates_int.h"
 #include "store_int.h"
 
 /* The ledger's store; borrowed for the ledger's lifetime. */
 fl_store *fl_ledger_store(fl_ledger *l);
+
+/* Adds every standing rate entry to *out (an initialised table). */
+int fl_ledger_load_rates(fl_ledger *l, fl_rates *out) FL_WARN_UNUSED;
+
+/* The query columns derived from an entry (docs/FORMAT.md, "Store"); hash and canon are left
+ * for the caller. Text pointers borrow from e. */
+void fl_entry_columns(fl_row *row, const fl_entry *e);
 
 #endif

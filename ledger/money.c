@@ -310,6 +310,44 @@ int fl_money_to_usd(int64_t *out_cents, int64_t amount, unsigned minor_units, ui
 	return 0;
 }
 
+int fl_money_convert(int64_t *out, int64_t amount, unsigned mu_from, uint64_t rate_from,
+		     unsigned mu_to, uint64_t rate_to)
+{
+	fl_u128 num, den, q, r;
+
+	if (!out)
+		return fl_error_set(FL_EINVALID, "conversion: no output");
+	if (mu_from > FL_MINOR_UNITS_MAX || mu_to > FL_MINOR_UNITS_MAX)
+		return fl_error_set(FL_EINVALID, "conversion: minor units out of range 0..%d",
+				    FL_MINOR_UNITS_MAX);
+	if (amount < 0)
+		return fl_error_set(FL_EINVALID, "conversion: negative amount %lld",
+				    (long long)amount);
+	if (rate_from == 0 || rate_to == 0)
+		return fl_error_set(FL_EINVALID, "conversion: rate is zero");
+	/*
+	 * to = amount * 10^mu_to * rate_to / (10^mu_from * rate_from): through US dollars
+	 * (amount / rate_from, then * rate_to) with one division and one rounding. amount *
+	 * 10^mu_to < 2^74; the product with rate_to is checked against 2^128 before it is made.
+	 */
+	num = (fl_u128)(uint64_t)amount * pow10_u64[mu_to];
+	if (num != 0 && (fl_u128)rate_to > ~(fl_u128)0 / num)
+		return fl_error_set(FL_ERANGE, "conversion: %lld minor units at these rates is out "
+					       "of range",
+				    (long long)amount);
+	num *= rate_to;
+	den = (fl_u128)rate_from * pow10_u64[mu_from];
+	q = num / den;
+	r = num % den;
+	/* Half to even; r < den < 2^75, so 2r cannot overflow. */
+	if (r * 2 > den || (r * 2 == den && (q & 1)))
+		q++;
+	if (q > (fl_u128)FL_AMOUNT_MAX)
+		return fl_error_set(FL_ERANGE, "conversion: the result exceeds the largest amount");
+	*out = (int64_t)q;
+	return 0;
+}
+
 int fl_money_add(int64_t *acc, int64_t v)
 {
 	/* Test against the limit before adding: signed overflow is undefined behaviour in C. */

@@ -1,12 +1,15 @@
 /*
  * store.c: the SQLite adapter. The only file that includes sqlite3.h.
  *
- * Schema v1 (PRAGMA user_version = 1, application_id 'FLED'):
+ * Schema v2 (PRAGMA user_version = 2, application_id 'FLED'):
  *   meta(key, value)        origin, format, created_at; append-only like entries
- *   entries(seq, hash, canon, kind, idem, fund, donor, currency, amount, date, ref)
+ *   entries(seq, hash, canon, kind, idem, fund, donor, currency, amount, date, ref,
+ *           ref2, amount2, usd)
  * seq is the rowid, dense from 1. hash = SHA-256(canon). The other columns are derived from
- * canon for queries; `ref` is the pledge of a contribution or write-off, or the target of a
- * reversal. Triggers refuse UPDATE and DELETE on both tables.
+ * canon for queries (docs/FORMAT.md, "Store", has the table). Triggers refuse UPDATE and
+ * DELETE on both tables. Schema v1 lacked ref2, amount2 and usd; a v1 file is upgraded in
+ * place when opened for writing (the new columns are NULL for every v1 kind, so nothing is
+ * rewritten), and refused read-only with a message saying so.
  *
  * Connections run with WAL, synchronous=FULL, foreign_keys=ON, SQLITE_DBCONFIG_DEFENSIVE,
  * trusted_schema=OFF and a busy timeout. Every statement is prepared once, on open. Every
@@ -23,12 +26,12 @@
 #include "store_int.h"
 
 #define APPLICATION_ID 0x464c4544 /* "FLED" */
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define BUSY_TIMEOUT_MS 5000
 
 static const char SCHEMA[] =
 	"PRAGMA application_id = 1179403588;" /* 0x464c4544 */
-	"PRAGMA user_version = 1;"
+	"PRAGMA user_version = 2;"
 	"CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;"
 	"CREATE TABLE entries("
 	" seq INTEGER PRIMARY KEY CHECK (seq >= 1),"
@@ -37,10 +40,13 @@ static const char SCHEMA[] =
 	" kind INTEGER NOT NULL,"
 	" idem TEXT NOT NULL UNIQUE,"
 	" fund TEXT, donor TEXT, currency TEXT, amount INTEGER, date TEXT,"
-	" ref INTEGER REFERENCES entries(seq)"
+	" ref INTEGER REFERENCES entries(seq),"
+	" ref2 INTEGER REFERENCES entries(seq), amount2 INTEGER, usd INTEGER"
 	") STRICT;"
 	"CREATE INDEX entries_rate ON entries(currency, date) WHERE kind = 3;"
 	"CREATE INDEX entries_ref ON entries(ref) WHERE ref IS NOT NULL;"
+	"CREATE INDEX entries_ref2 ON entries(ref2) WHERE ref2 IS NOT NULL;"
+	"CREATE INDEX entries_stmt ON entries(date) WHERE kind = 7;"
 	"CREATE TABLE tiles(level INTEGER NOT NULL, idx INTEGER NOT NULL, hashes BLOB NOT NULL,"
 	" PRIMARY KEY (level, idx)) STRICT, WITHOUT ROWID;"
 	"CREATE TABLE checkpoints(size INTEGER PRIMARY KEY CHECK (size >= 1),"
@@ -64,6 +70,15 @@ static const char SCHEMA[] =
 	"CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta"
 	" BEGIN SELECT RAISE(ABORT, 'fundledger: meta is append-only'); END;";
 
+/* From schema v1: only columns are added, all NULL for the kinds v1 knew. */
+static const char MIGRATE_1_2[] =
+	"ALTER TABLE entries ADD COLUMN ref2 INTEGER REFERENCES entries(seq);"
+	"ALTER TABLE entries ADD COLUMN amount2 INTEGER;"
+	"ALTER TABLE entries ADD COLUMN usd INTEGER;"
+	"CREATE INDEX entries_ref2 ON entries(ref2) WHERE ref2 IS NOT NULL;"
+	"CREATE INDEX entries_stmt ON entries(date) WHERE kind = 7;"
+	"PRAGMA user_version = 2;";
+
 enum {
 	ST_BEGIN,
 	ST_COMMIT,
@@ -85,8 +100,18 @@ enum {
 	ST_CP_LATEST,
 	ST_COSIG_PUT,
 	ST_COSIGS,
+	ST_APPLIED_SUM,
+	ST_SETTLED_SUM,
+	ST_BANKMATCH_LINE,
+	ST_BANKMATCH_CONTRIB,
+	ST_PAIR_MATCHES,
 	ST_COUNT
 };
+
+/* "x stands": no reversal names it. */
+#define LIVE(x) " NOT EXISTS (SELECT 1 FROM entries r WHERE r.kind = 4 AND r.ref = " x ".seq)"
+/* The same for an entry given by its seq expression. */
+#define LIVE_REF(x) " NOT EXISTS (SELECT 1 FROM entries r WHERE r.kind = 4 AND r.ref = " x ")"
 
 static const char *const SQL[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -94,7 +119,7 @@ static const char *const SQL[ST_COUNT] = {
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_HEAD] = "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1",
 	[ST_INSERT] = "INSERT INTO entries(seq, hash, canon, kind, idem, fund, donor, currency,"
-		      " amount, date, ref) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+		      " amount, date, ref, ref2, amount2, usd) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 		      " ON CONFLICT(idem) DO NOTHING",
 	[ST_GET] = "SELECT canon, hash FROM entries WHERE seq = ?",
 	[ST_FIND_IDEM] = "SELECT seq FROM entries WHERE idem = ?",
@@ -103,8 +128,8 @@ static const char *const SQL[ST_COUNT] = {
 		"SELECT amount FROM entries w WHERE w.ref = ?1 AND w.kind = ?2 AND w.currency = ?3"
 		" AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.kind = 4 AND r.ref = w.seq)",
 	[ST_LIVE_DEPENDENT] =
-		"SELECT seq FROM entries w WHERE w.ref = ?1 AND w.kind IN (2, 5) AND NOT EXISTS"
-		" (SELECT 1 FROM entries r WHERE r.kind = 4 AND r.ref = w.seq) LIMIT 1",
+		"SELECT seq FROM entries w WHERE w.ref = ?1 AND w.kind IN (2, 5) AND" LIVE("w")
+		" LIMIT 1",
 	/* INDEXED BY: left to itself the planner scans the whole table to return seq order,
 	 * which a writer pays on every command; the order does not matter to the caller. */
 	[ST_RATES] = "SELECT seq, currency, date FROM entries e INDEXED BY entries_rate"
@@ -112,7 +137,8 @@ static const char *const SQL[ST_COUNT] = {
 		     " (SELECT 1 FROM entries r WHERE r.kind = 4 AND r.ref = e.seq)",
 	[ST_META] = "SELECT value FROM meta WHERE key = ?",
 	[ST_REF_INFO] = "SELECT p.kind, p.donor, p.fund, p.currency, p.amount,"
-			" (SELECT r.seq FROM entries r WHERE r.kind = 4 AND r.ref = p.seq)"
+			" (SELECT r.seq FROM entries r WHERE r.kind = 4 AND r.ref = p.seq),"
+			" p.date, p.ref, p.ref2, p.amount2"
 			" FROM entries p WHERE p.seq = ?",
 	[ST_TILE_GET] = "SELECT hashes FROM tiles WHERE level = ? AND idx = ?",
 	[ST_TILE_PUT] = "INSERT OR REPLACE INTO tiles(level, idx, hashes) VALUES (?, ?, ?)",
@@ -121,6 +147,19 @@ static const char *const SQL[ST_COUNT] = {
 	[ST_CP_LATEST] = "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
 	[ST_COSIG_PUT] = "INSERT INTO cosignatures(size, signer, line) VALUES (?, ?, ?)",
 	[ST_COSIGS] = "SELECT line FROM cosignatures WHERE size = ? ORDER BY signer",
+	/* A match stands while it, its contribution and its pledge do. */
+	[ST_APPLIED_SUM] = "SELECT m.amount FROM entries m WHERE m.ref2 = ?1 AND m.kind = 6 AND"
+			   LIVE("m") " AND" LIVE_REF("m.ref"),
+	[ST_SETTLED_SUM] = "SELECT m.amount2 FROM entries m WHERE m.ref = ?1 AND m.kind = 6 AND"
+			   LIVE("m") " AND" LIVE_REF("m.ref2"),
+	/* A bank match stands while it, its contribution and its line's statement do. */
+	[ST_BANKMATCH_LINE] = "SELECT seq FROM entries w WHERE w.ref = ?1 AND w.kind = 9 AND"
+			      LIVE("w") " AND" LIVE_REF("w.ref2") " LIMIT 1",
+	[ST_BANKMATCH_CONTRIB] = "SELECT seq FROM entries w WHERE w.ref2 = ?1 AND w.kind = 9 AND"
+				 LIVE("w") " AND" LIVE_REF("(SELECT l.ref FROM entries l"
+							   " WHERE l.seq = w.ref)") " LIMIT 1",
+	[ST_PAIR_MATCHES] = "SELECT seq FROM entries m WHERE m.ref2 = ?1 AND m.ref = ?2 AND"
+			    " m.kind = 6 ORDER BY seq",
 };
 
 struct fl_store {
@@ -133,6 +172,7 @@ struct fl_store_iter {
 	sqlite3_stmt *stmt;
 	fl_store *s;
 	int with_ref;
+	fl_query query; /* for fl_store_query iterators */
 };
 
 /* Translates the connection's last error. */
@@ -238,7 +278,7 @@ done:
 	return 0;
 }
 
-static int check_schema(fl_store *s, const char *path)
+static int check_schema(fl_store *s, const char *path, int64_t *version)
 {
 	sqlite3_stmt *q = NULL;
 	int err = 0;
@@ -258,9 +298,29 @@ static int check_schema(fl_store *s, const char *path)
 		return err;
 	if (app != APPLICATION_ID)
 		return fl_error_set(FL_ECORRUPT, "%s: not a fundledger ledger", path);
-	if (ver != SCHEMA_VERSION)
-		return fl_error_set(FL_ECORRUPT, "%s: schema version %lld, this program reads %d",
+	if (ver < 1 || ver > SCHEMA_VERSION)
+		return fl_error_set(FL_ECORRUPT, "%s: schema version %lld, this program reads 1 to %d",
 				    path, (long long)ver, SCHEMA_VERSION);
+	*version = ver;
+	return 0;
+}
+
+/* Brings a schema v1 file to v2 in one transaction. */
+static int migrate(fl_store *s, const char *path, int readonly)
+{
+	int err;
+	if (readonly)
+		return fl_error_set(FL_EINVALID,
+				    "%s: store schema 1, from an earlier fundledger; run "
+				    "'fundledger upgrade' once to add the columns this version "
+				    "queries (entries are not changed)",
+				    path);
+	if ((err = exec(s->db, "BEGIN IMMEDIATE")) < 0)
+		return err;
+	if ((err = exec(s->db, MIGRATE_1_2)) < 0 || (err = exec(s->db, "COMMIT")) < 0) {
+		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return fl_error_prefix("%s: upgrading the store from schema 1: ", path);
+	}
 	return 0;
 }
 
@@ -268,6 +328,7 @@ int fl_store_open(fl_store **out, const char *path, int readonly)
 {
 	fl_store *s;
 	struct stat st;
+	int64_t version = 0;
 	int err;
 
 	if (stat(path, &st) != 0)
@@ -278,7 +339,8 @@ int fl_store_open(fl_store **out, const char *path, int readonly)
 	err = open_db(&s->db, path, readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
 	if (err < 0)
 		goto fail;
-	if ((err = configure(s->db, readonly)) < 0 || (err = check_schema(s, path)) < 0)
+	if ((err = configure(s->db, readonly)) < 0 || (err = check_schema(s, path, &version)) < 0 ||
+	    (version < SCHEMA_VERSION && (err = migrate(s, path, readonly)) < 0))
 		goto fail;
 	for (int i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(s->db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
@@ -416,6 +478,18 @@ int fl_store_insert(fl_store *s, const fl_row *row, uint64_t *existing)
 		sqlite3_bind_int64(q, 11, (sqlite3_int64)row->ref);
 	else
 		sqlite3_bind_null(q, 11);
+	if (row->ref2)
+		sqlite3_bind_int64(q, 12, (sqlite3_int64)row->ref2);
+	else
+		sqlite3_bind_null(q, 12);
+	if (row->amount2_null)
+		sqlite3_bind_null(q, 13);
+	else
+		sqlite3_bind_int64(q, 13, row->amount2);
+	if (row->usd_null)
+		sqlite3_bind_null(q, 14);
+	else
+		sqlite3_bind_int64(q, 14, row->usd);
 	rc = sqlite3_step(q);
 	if (rc != SQLITE_DONE)
 		err = db_error(s->db, rc, "insert");
@@ -613,7 +687,8 @@ int fl_store_iter_verify(fl_store_iter **out, fl_store *s)
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT e.seq, e.hash, e.canon, e.kind, e.idem, e.fund, e.donor,"
 			       " e.currency, e.amount, e.date, e.ref, p.kind, p.donor, p.fund,"
-			       " p.currency FROM entries e LEFT JOIN entries p ON p.seq = e.ref"
+			       " p.currency, e.ref2, e.amount2, e.usd"
+			       " FROM entries e LEFT JOIN entries p ON p.seq = e.ref"
 			       " ORDER BY e.seq",
 			       -1, &it->stmt, NULL) != SQLITE_OK) {
 		free(it);
@@ -655,6 +730,11 @@ int fl_store_iter_next(fl_store_iter *it, fl_row *row)
 		row->ref_donor = col_text(q, 12);
 		row->ref_fund = col_text(q, 13);
 		row->ref_currency = col_text(q, 14);
+		row->ref2 = (uint64_t)sqlite3_column_int64(q, 15);
+		row->amount2_null = sqlite3_column_type(q, 16) == SQLITE_NULL;
+		row->amount2 = sqlite3_column_int64(q, 16);
+		row->usd_null = sqlite3_column_type(q, 17) == SQLITE_NULL;
+		row->usd = sqlite3_column_int64(q, 17);
 	}
 	return 1;
 }
@@ -687,6 +767,14 @@ int fl_store_ref_info(fl_store *s, uint64_t seq, fl_ref_info *out)
 		}
 		out->amount = sqlite3_column_int64(q, 4);
 		out->reversed_by = (uint64_t)sqlite3_column_int64(q, 5);
+		cols[0] = (const char *)sqlite3_column_text(q, 6);
+		if (cols[0] && strlen(cols[0]) < sizeof(out->date))
+			strcpy(out->date, cols[0]);
+		else
+			out->date[0] = 0;
+		out->ref = (uint64_t)sqlite3_column_int64(q, 7);
+		out->ref2 = (uint64_t)sqlite3_column_int64(q, 8);
+		out->amount2 = sqlite3_column_int64(q, 9);
 	} else if (rc == SQLITE_DONE) {
 		err = FL_ENOTFOUND;
 	} else {
@@ -694,6 +782,231 @@ int fl_store_ref_info(fl_store *s, uint64_t seq, fl_ref_info *out)
 	}
 	sqlite3_reset(q);
 	return err;
+}
+
+/* Sums the one integer column of a statement over its rows, checked for overflow. */
+static int sum_rows(fl_store *s, int which, uint64_t seq, int64_t *sum)
+{
+	sqlite3_stmt *q = s->st[which];
+	int rc, err = 0;
+	*sum = 0;
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)seq);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (__builtin_add_overflow(*sum, sqlite3_column_int64(q, 0), sum)) {
+			err = fl_error_set(FL_ERANGE, "amounts against entry %llu overflow",
+					   (unsigned long long)seq);
+			break;
+		}
+	}
+	if (err == 0 && rc != SQLITE_DONE)
+		err = db_error(s->db, rc, "query");
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return err;
+}
+
+int fl_store_applied(fl_store *s, uint64_t contribution, int64_t *sum)
+{
+	return sum_rows(s, ST_APPLIED_SUM, contribution, sum);
+}
+
+int fl_store_settled(fl_store *s, uint64_t pledge, int64_t *sum)
+{
+	return sum_rows(s, ST_SETTLED_SUM, pledge, sum);
+}
+
+/* Collects the seqs a statement returns for one or two integer parameters. */
+static int list_seqs(fl_store *s, int which, uint64_t a, uint64_t b, uint64_t *out, size_t max,
+		     size_t *n)
+{
+	sqlite3_stmt *q = s->st[which];
+	int rc, err = 0;
+	*n = 0;
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)a);
+	if (sqlite3_bind_parameter_count(q) >= 2)
+		sqlite3_bind_int64(q, 2, (sqlite3_int64)b);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (*n == max) {
+			err = fl_error_set(FL_ERANGE, "more than %zu entries depend on entry %llu",
+					   max, (unsigned long long)a);
+			break;
+		}
+		out[(*n)++] = (uint64_t)sqlite3_column_int64(q, 0);
+	}
+	if (err == 0 && rc != SQLITE_DONE)
+		err = db_error(s->db, rc, "query");
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return err;
+}
+
+int fl_store_pair_matches(fl_store *s, uint64_t contribution, uint64_t pledge, uint64_t *out,
+			  size_t max, size_t *n)
+{
+	return list_seqs(s, ST_PAIR_MATCHES, contribution, pledge, out, max, n);
+}
+
+int fl_store_bankmatch_of(fl_store *s, uint64_t seq, int of_line, uint64_t *match)
+{
+	int found, err = query_u64(s, of_line ? ST_BANKMATCH_LINE : ST_BANKMATCH_CONTRIB, NULL,
+				   seq, match, &found);
+	if (err == 0 && !found)
+		*match = 0;
+	return err;
+}
+
+/* ---- reconciliation queries ---- */
+
+#define FUND_DONOR(x) "{F AND " x ".fund = :fund}{D AND " x ".donor = :donor}"
+
+/*
+ * The SQL of each query, with optional parts in braces: "{F ...}" kept when a fund is given,
+ * "{D ...}" when a donor is. Column layouts are in store_int.h.
+ */
+static const char *const QUERY_SQL[] = {
+	[FL_Q_PLEDGES] =
+		"SELECT p.seq, p.canon,"
+		" (SELECT r.seq FROM entries r WHERE r.kind = 4 AND r.ref = p.seq LIMIT 1),"
+		" (SELECT coalesce(sum(w.amount), 0) FROM entries w WHERE w.ref = p.seq AND"
+		"  w.kind = 5 AND w.date <= :asof AND" LIVE("w") "),"
+		" (SELECT coalesce(sum(m.amount2), 0) FROM entries m JOIN entries c ON c.seq = m.ref2"
+		"  WHERE m.ref = p.seq AND m.kind = 6 AND c.date <= :asof AND" LIVE("m") " AND"
+		LIVE("c") "),"
+		" (SELECT coalesce(sum(m.usd), 0) FROM entries m JOIN entries c ON c.seq = m.ref2"
+		"  WHERE m.ref = p.seq AND m.kind = 6 AND c.date <= :asof AND" LIVE("m") " AND"
+		LIVE("c") "),"
+		" (SELECT count(*) FROM entries m JOIN entries c ON c.seq = m.ref2"
+		"  WHERE m.ref = p.seq AND m.kind = 6 AND c.date <= :asof AND" LIVE("m") " AND"
+		LIVE("c") ")"
+		" FROM entries p WHERE p.kind = 1 AND p.date <= :asof" FUND_DONOR("p")
+		" ORDER BY p.seq",
+	[FL_Q_RECEIPTS] =
+		"SELECT seq, canon, applied FROM (SELECT c.seq, c.canon, c.amount, c.date,"
+		" (SELECT coalesce(sum(m.amount), 0) FROM entries m JOIN entries p ON p.seq = m.ref"
+		"  WHERE m.ref2 = c.seq AND m.kind = 6 AND p.date <= :asof AND" LIVE("m") " AND"
+		LIVE("p") ") AS applied"
+		" FROM entries c WHERE c.kind = 2 AND c.date <= :asof AND" LIVE("c") FUND_DONOR("c")
+		") WHERE applied < amount ORDER BY date, seq",
+	[FL_Q_APPLIED] =
+		"SELECT m.currency, coalesce(sum(m.amount), 0), coalesce(sum(m.usd), 0)"
+		" FROM entries m JOIN entries c ON c.seq = m.ref2 JOIN entries p ON p.seq = m.ref"
+		" WHERE m.ref2 IS NOT NULL AND m.kind = 6 AND c.date <= :asof AND p.date <= :asof"
+		" AND" LIVE("m") " AND" LIVE("c") " AND" LIVE("p") FUND_DONOR("m")
+		" GROUP BY m.currency ORDER BY m.currency",
+	[FL_Q_STATEMENTS] =
+		"SELECT s.seq, s.canon FROM entries s INDEXED BY entries_stmt WHERE s.kind = 7 AND"
+		LIVE("s") " ORDER BY s.seq",
+	[FL_Q_LINES] =
+		"SELECT l.seq, l.canon FROM entries s INDEXED BY entries_stmt"
+		" JOIN entries l ON l.ref = s.seq AND l.kind = 8"
+		" WHERE s.kind = 7 AND" LIVE("s") " AND l.date <= :asof AND NOT EXISTS"
+		" (SELECT 1 FROM entries bm JOIN entries c ON c.seq = bm.ref2 WHERE bm.ref = l.seq"
+		"  AND bm.kind = 9 AND c.date <= :asof AND" LIVE("bm") " AND" LIVE("c") ")"
+		" ORDER BY l.seq",
+	[FL_Q_BANK_CONTRIBUTIONS] =
+		"SELECT c.seq, c.canon FROM entries c WHERE c.kind = 2 AND c.currency = :ccy"
+		" AND c.date >= :from AND c.date <= :to AND c.date <= :asof AND" LIVE("c")
+		FUND_DONOR("c") " AND NOT EXISTS (SELECT 1 FROM entries bm JOIN entries l"
+		" ON l.seq = bm.ref WHERE bm.ref2 = c.seq AND bm.kind = 9 AND l.date <= :asof AND"
+		LIVE("bm") " AND" LIVE_REF("l.ref") ") ORDER BY c.date, c.seq",
+	[FL_Q_BANKMATCHES] =
+		"SELECT bm.seq, l.seq, c.seq, l.amount2, c.amount, l.date, c.date, l.currency,"
+		" c.donor, c.fund FROM entries bm JOIN entries l ON l.seq = bm.ref"
+		" JOIN entries c ON c.seq = bm.ref2"
+		" WHERE bm.ref2 IS NOT NULL AND bm.kind = 9 AND l.date <= :asof AND c.date <= :asof"
+		" AND" LIVE("bm") " AND" LIVE("c") " AND" LIVE_REF("l.ref") FUND_DONOR("c")
+		" ORDER BY bm.seq",
+};
+
+/* Keeps or drops the braced optional parts of a query. */
+static int expand_sql(fl_buf *out, const char *sql, const fl_qparams *p)
+{
+	int err = 0;
+	for (const char *c = sql; *c && err == 0; c++) {
+		if (*c == '{') {
+			int keep = (c[1] == 'F' && p->fund) || (c[1] == 'D' && p->donor);
+			const char *end = strchr(c, '}');
+			if (!end)
+				return fl_error_set(FL_EINVALID, "query: unbalanced brace");
+			if (keep)
+				err = fl_buf_put(out, c + 2, (size_t)(end - c - 2));
+			c = end;
+		} else {
+			err = fl_buf_putc(out, (unsigned char)*c);
+		}
+	}
+	return err;
+}
+
+static void bind_named(sqlite3_stmt *q, const char *name, const char *v)
+{
+	int i = sqlite3_bind_parameter_index(q, name);
+	if (i > 0)
+		sqlite3_bind_text(q, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+int fl_store_query(fl_store_iter **out, fl_store *s, fl_query which, const fl_qparams *p)
+{
+	fl_buf sql = FL_BUF_INIT;
+	fl_store_iter *it = NULL;
+	int err;
+
+	if ((unsigned)which >= sizeof(QUERY_SQL) / sizeof(QUERY_SQL[0]) || !QUERY_SQL[which])
+		return fl_error_set(FL_EINVALID, "unknown query");
+	if ((err = expand_sql(&sql, QUERY_SQL[which], p)) < 0)
+		goto done;
+	if (!(it = calloc(1, sizeof(*it)))) {
+		err = fl_error_set(FL_ENOMEM, "out of memory");
+		goto done;
+	}
+	it->s = s;
+	it->query = which;
+	if (sqlite3_prepare_v2(s->db, fl_buf_cstr(&sql), -1, &it->stmt, NULL) != SQLITE_OK) {
+		err = db_error(s->db, SQLITE_ERROR, "query");
+		goto done;
+	}
+	bind_named(it->stmt, ":asof", p->as_of);
+	bind_named(it->stmt, ":fund", p->fund);
+	bind_named(it->stmt, ":donor", p->donor);
+	bind_named(it->stmt, ":ccy", p->currency);
+	bind_named(it->stmt, ":from", p->from);
+	bind_named(it->stmt, ":to", p->to);
+	*out = it;
+	it = NULL;
+done:
+	fl_store_iter_free(it);
+	fl_buf_free(&sql);
+	return err;
+}
+
+int fl_store_query_next(fl_store_iter *it, fl_qrow *row)
+{
+	sqlite3_stmt *q = it->stmt;
+	int rc = sqlite3_step(q), n, ni = 0, nt = 0;
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return db_error(it->s->db, rc, "read");
+	memset(row, 0, sizeof(*row));
+	n = sqlite3_column_count(q);
+	for (int i = 0; i < n; i++) {
+		switch (sqlite3_column_type(q, i)) {
+		case SQLITE_BLOB:
+			row->blob = sqlite3_column_blob(q, i);
+			row->blob_len = (size_t)sqlite3_column_bytes(q, i);
+			break;
+		case SQLITE_TEXT:
+			if (nt < FL_QROW_TEXT)
+				row->t[nt++] = (const char *)sqlite3_column_text(q, i);
+			break;
+		default:
+			/* Integers and NULLs (read as 0) fill i[] in column order. */
+			if (ni < FL_QROW_INT)
+				row->i[ni++] = sqlite3_column_int64(q, i);
+			break;
+		}
+	}
+	return 1;
 }
 
 /* ---- Merkle tiles ---- */

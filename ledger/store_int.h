@@ -15,6 +15,7 @@
 #include "fundledger/buf.h"
 #include "fundledger/config.h"
 #include "fundledger/crypto.h"
+#include "fundledger/date.h"
 #include "fundledger/error.h"
 #include "fundledger/ledger.h"
 
@@ -36,7 +37,13 @@ typedef struct {
 	int amount_null;
 	const char *date;
 	uint64_t ref;         /* 0 when NULL */
-	/* With fl_store_iter_verify: the columns of the entry `ref` names (kind 0 if none). */
+	uint64_t ref2;        /* 0 when NULL */
+	int64_t amount2;
+	int amount2_null;
+	int64_t usd;
+	int usd_null;
+	/* With fl_store_iter_verify: the columns of the entry `ref` names (kind 0 if none), and
+	 * ref2, amount2 and usd (which plain iterators leave zero). */
 	int ref_kind;
 	const char *ref_donor, *ref_fund, *ref_currency;
 } fl_row;
@@ -87,13 +94,32 @@ typedef struct {
 	char currency[FL_CURRENCY_LEN + 1];
 	int64_t amount;
 	uint64_t reversed_by; /* 0 when it stands */
+	char date[FL_DATE_LEN + 1];
+	uint64_t ref, ref2;   /* 0 when NULL */
+	int64_t amount2;
 } fl_ref_info;
 
 /* The columns of entry seq and the reversal that cancels it, if any; FL_ENOTFOUND. */
 int fl_store_ref_info(fl_store *s, uint64_t seq, fl_ref_info *out) FL_WARN_UNUSED;
 
-/* An unreversed contribution or write-off referencing seq, or 0 in *dep. */
+/* An unreversed contribution or write-off naming pledge seq, or 0 in *dep. */
 int fl_store_live_dependent(fl_store *s, uint64_t seq, uint64_t *dep) FL_WARN_UNUSED;
+
+/*
+ * A match stands while neither it, its contribution nor its pledge is reversed; a bank match
+ * while neither it, its contribution nor its line's statement is.
+ * Sum of the amounts of the standing matches of a contribution (its currency).
+ */
+int fl_store_applied(fl_store *s, uint64_t contribution, int64_t *sum) FL_WARN_UNUSED;
+/* Sum of the settled amounts of the standing matches against a pledge (its currency). */
+int fl_store_settled(fl_store *s, uint64_t pledge, int64_t *sum) FL_WARN_UNUSED;
+
+/* Every match between a contribution and a pledge, standing or reversed, in seq order. */
+int fl_store_pair_matches(fl_store *s, uint64_t contribution, uint64_t pledge, uint64_t *out,
+			  size_t max, size_t *n) FL_WARN_UNUSED;
+
+/* The standing bank match of a line (of_line) or of a contribution, or 0 in *match. */
+int fl_store_bankmatch_of(fl_store *s, uint64_t seq, int of_line, uint64_t *match) FL_WARN_UNUSED;
 
 /*
  * Calls fn for every unreversed rate entry (seq, currency, effective date), in no set order.
@@ -111,6 +137,54 @@ int fl_store_iter_verify(fl_store_iter **out, fl_store *s) FL_WARN_UNUSED;
 /* 1 and *row filled, 0 at the end, or a negative code. */
 int fl_store_iter_next(fl_store_iter *it, fl_row *row) FL_WARN_UNUSED;
 void fl_store_iter_free(fl_store_iter *it);
+
+/*
+ * Queries of the reconciliation, each an iterator (free with fl_store_iter_free). A row's
+ * integer columns (NULL read as 0) fill i[] in order, text columns t[], the one blob column
+ * (canonical bytes) blob; all borrowed until the next step. `as_of` is required; fund and
+ * donor narrow when not NULL. "Standing": not reversed (see fl_store_applied for matches).
+ *   FL_Q_PLEDGES      pledges dated <= as_of, by seq: i = seq, reversed_by, written off,
+ *                     settled, USD received, matches (standing, contributions <= as_of)
+ *   FL_Q_RECEIPTS     standing contributions <= as_of not wholly applied, by date and seq:
+ *                     i = seq, applied
+ *   FL_Q_APPLIED      standing matches of standing pairs <= as_of, by contribution
+ *                     currency: t = currency; i = amount, usd
+ *   FL_Q_STATEMENTS   standing statements by seq: i = seq
+ *   FL_Q_LINES        lines <= as_of of standing statements with no standing bank match:
+ *                     i = seq
+ *   FL_Q_BANK_CONTRIBUTIONS  standing contributions in `currency`, dated from..to and <=
+ *                     as_of, with no standing bank match: i = seq
+ *   FL_Q_BANKMATCHES  standing bank matches <= as_of: i = bankmatch, line, contribution,
+ *                     line signed amount, contribution amount; t = line date, contribution
+ *                     date, currency, donor, fund
+ */
+typedef enum {
+	FL_Q_PLEDGES,
+	FL_Q_RECEIPTS,
+	FL_Q_APPLIED,
+	FL_Q_STATEMENTS,
+	FL_Q_LINES,
+	FL_Q_BANK_CONTRIBUTIONS,
+	FL_Q_BANKMATCHES
+} fl_query;
+
+typedef struct {
+	const char *as_of, *fund, *donor, *currency, *from, *to;
+} fl_qparams;
+
+#define FL_QROW_INT 8
+#define FL_QROW_TEXT 6
+typedef struct {
+	int64_t i[FL_QROW_INT];
+	const char *t[FL_QROW_TEXT];
+	const unsigned char *blob;
+	size_t blob_len;
+} fl_qrow;
+
+int fl_store_query(fl_store_iter **out, fl_store *s, fl_query which,
+		   const fl_qparams *p) FL_WARN_UNUSED;
+/* 1 and *row filled, 0 at the end, or a negative code. */
+int fl_store_query_next(fl_store_iter *it, fl_qrow *row) FL_WARN_UNUSED;
 
 /*
  * Merkle tiles: tile (level, idx) holds, concatenated, the hashes of the complete subtrees at

@@ -29,6 +29,8 @@ typedef struct {
 	/* Driver hooks. */
 	int (*minor_units)(void *ctx, const char *currency, unsigned *out);
 	int (*lookup)(void *ctx, uint64_t seq, fl_ref_info *out);
+	/* An earlier entry in full, decoded, for the few checks that need more than columns. */
+	int (*get)(void *ctx, uint64_t seq, fl_entry *out);
 	void *ctx;
 	/* State. */
 	fl_hasher *h;
@@ -37,7 +39,13 @@ typedef struct {
 	uint64_t count;
 	fl_rates rates;         /* rates that stand so far */
 	fl_entry e;
+	fl_entry other; /* an earlier entry a match or bank match names */
 	fl_ref_info ref;
+	/* The statement whose lines are being read: lines still expected, opening plus the
+	 * lines so far, its closing balance and currency. */
+	uint64_t stmt_seq, stmt_left;
+	int64_t stmt_sum, stmt_closing;
+	char stmt_currency[FL_CURRENCY_LEN + 1];
 	uint64_t last_cp;       /* size of the last checkpoint verified */
 	int have_trusted;
 	fl_checkpoint trusted;
@@ -124,6 +132,89 @@ static int check_checkpoint(verifier *v, uint64_t size, const char *note, size_t
 	return 0;
 }
 
+/* A match: its contribution and pledge, and the figures it derived from them. */
+static int check_match(verifier *v, const fl_entry *e)
+{
+	const fl_entry *c = &v->other;
+	fl_ref_info p;
+	unsigned mu_c, mu_p;
+	int64_t usd, settled;
+	int err;
+
+	if ((err = v->get(v->ctx, e->contribution, &v->other)) < 0)
+		return err;
+	if (c->kind != FL_KIND_CONTRIBUTION || strcmp(c->fund, e->fund) ||
+	    strcmp(c->donor, e->donor) || strcmp(c->currency, e->currency))
+		return bad_entry(v, e->seq, "its contribution is not a contribution of the same "
+					    "donor, fund and currency");
+	if ((err = v->lookup(v->ctx, e->pledge, &p)) < 0)
+		return err;
+	if (p.kind != (int)FL_KIND_PLEDGE || strcmp(p.donor, e->donor) || strcmp(p.fund, e->fund))
+		return bad_entry(v, e->seq, "its pledge is not a pledge of the same donor and fund");
+	if (e->rate_used != c->rate_used)
+		return bad_entry(v, e->seq, "its rate is not its contribution's");
+	if ((err = v->minor_units(v->ctx, e->currency, &mu_c)) < 0 ||
+	    (err = v->minor_units(v->ctx, p.currency, &mu_p)) < 0)
+		return bad_entry(v, e->seq, fl_error_last());
+	if (fl_money_to_usd(&usd, e->amount, mu_c, e->rate_used) < 0 || usd != e->usd)
+		return bad_entry(v, e->seq, "its USD figure is not its amount at its rate");
+	if (strcmp(p.currency, e->currency) == 0) {
+		if (e->settled != e->amount || e->settle_rate)
+			return bad_entry(v, e->seq, "in one currency it settles its own amount");
+		return 0;
+	}
+	if (strcmp(p.currency, "USD") == 0) {
+		if (e->settle_rate != FL_RATE_SCALE || e->settle_rate_seq)
+			return bad_entry(v, e->seq, "a USD pledge settles at 1");
+	} else {
+		const fl_rate_item *r = fl_rates_in_force(&v->rates, p.currency, c->date);
+		if (!r || r->seq != e->settle_rate_seq || r->rate != e->settle_rate)
+			return bad_entry(v, e->seq, "its settlement rate is not the pledge currency's "
+						    "rate in force on the value date");
+	}
+	if (fl_money_convert(&settled, e->amount, mu_c, e->rate_used, mu_p, e->settle_rate) < 0 ||
+	    settled != e->settled)
+		return bad_entry(v, e->seq, "its settled amount is not its amount at its rates");
+	return 0;
+}
+
+/* Statements and their lines: the lines follow at once and add up. */
+static int check_statement(verifier *v, const fl_entry *e)
+{
+	char msg[200];
+	if (v->stmt_left && e->kind != FL_KIND_BANKLINE) {
+		snprintf(msg, sizeof(msg), "statement %" PRIu64 " still expects %" PRIu64 " lines",
+			 v->stmt_seq, v->stmt_left);
+		return bad_entry(v, e->seq, msg);
+	}
+	if (e->kind == FL_KIND_STATEMENT) {
+		v->stmt_seq = e->seq;
+		v->stmt_left = e->lines;
+		v->stmt_sum = e->opening;
+		v->stmt_closing = e->closing;
+		strcpy(v->stmt_currency, e->currency);
+	} else if (e->kind == FL_KIND_BANKLINE) {
+		if (!v->stmt_left || e->statement != v->stmt_seq)
+			return bad_entry(v, e->seq, "a bank line that its statement does not expect");
+		if (strcmp(e->currency, v->stmt_currency))
+			return bad_entry(v, e->seq, "a bank line in another currency than its "
+						    "statement");
+		if (fl_money_add(&v->stmt_sum, e->direction[0] == 'C' ? e->amount : -e->amount) < 0)
+			return bad_entry(v, e->seq, "statement sum overflows");
+		v->stmt_left--;
+	} else {
+		return 0;
+	}
+	if (v->stmt_left == 0 && v->stmt_sum != v->stmt_closing) {
+		snprintf(msg, sizeof(msg),
+			 "statement %" PRIu64 ": opening balance plus lines is %" PRId64
+			 " minor units, the closing balance %" PRId64,
+			 v->stmt_seq, v->stmt_sum, v->stmt_closing);
+		return bad_entry(v, e->seq, msg);
+	}
+	return 0;
+}
+
 static int check_refs(verifier *v, const fl_entry *e)
 {
 	const fl_ref_info *p = &v->ref;
@@ -157,13 +248,28 @@ static int check_refs(verifier *v, const fl_entry *e)
 			return err;
 		if (p->kind == (int)FL_KIND_REVERSAL)
 			return bad_entry(v, e->seq, "it reverses a reversal");
+		if (p->kind == (int)FL_KIND_BANKLINE)
+			return bad_entry(v, e->seq, "it reverses one line of a statement");
 		if (p->kind == (int)FL_KIND_RATE)
 			(void)fl_rates_remove(&v->rates, e->target);
 	}
 	if (e->kind == FL_KIND_RATE &&
 	    fl_rates_insert(&v->rates, e->seq, e->rate, e->currency, e->date) < 0)
 		return bad_entry(v, e->seq, "a second standing rate for its currency and date");
-	return 0;
+	if (e->kind == FL_KIND_MATCH && (err = check_match(v, e)) < 0)
+		return err;
+	if (e->kind == FL_KIND_BANKMATCH) {
+		if ((err = v->get(v->ctx, e->line, &v->other)) < 0)
+			return err;
+		if (v->other.kind != FL_KIND_BANKLINE || v->other.direction[0] != 'C')
+			return bad_entry(v, e->seq, "its line is not a credit line of a statement");
+		if ((err = v->lookup(v->ctx, e->contribution, &v->ref)) < 0)
+			return err;
+		if (p->kind != (int)FL_KIND_CONTRIBUTION || strcmp(p->currency, v->other.currency))
+			return bad_entry(v, e->seq, "its contribution is not a contribution in the "
+						    "line's currency");
+	}
+	return check_statement(v, e);
 }
 
 /*
@@ -272,6 +378,11 @@ static int finish(verifier *v, int more_checkpoints, uint64_t next_cp)
 			 v->count);
 		return bad_cp(v, next_cp, msg);
 	}
+	if (v->stmt_left) {
+		v->out->bad_seq = v->stmt_seq;
+		return fl_error_set(FL_EVERIFY, "entry %" PRIu64 ": statement lacks %" PRIu64 " lines",
+				    v->stmt_seq, v->stmt_left);
+	}
 	if (v->count > v->last_cp) {
 		v->out->bad_seq = v->last_cp + 1;
 		return fl_error_set(FL_EVERIFY,
@@ -313,6 +424,7 @@ typedef struct {
 	fl_store *s;
 	const fl_config *cfg;
 	const fl_row *row; /* the row being verified, with its referenced entry's columns */
+	fl_buf buf;        /* bytes of an earlier entry read by ledger_get */
 } ledger_ctx;
 
 static int ledger_minor(void *p, const char *ccy, unsigned *out)
@@ -350,34 +462,57 @@ static int ledger_lookup(void *p, uint64_t seq, fl_ref_info *out)
 	return err;
 }
 
+static int ledger_get(void *p, uint64_t seq, fl_entry *out)
+{
+	ledger_ctx *c = p;
+	int err = fl_store_get(c->s, seq, &c->buf, NULL);
+	if (err == FL_ENOTFOUND)
+		return fl_error_set(FL_EVERIFY, "entry %" PRIu64 " is missing", seq);
+	if (err < 0)
+		return err;
+	/* Earlier entries were decoded by this verification already. */
+	return fl_entry_decode(out, c->buf.data, c->buf.len);
+}
+
 static int text_eq(const char *col, const char *val)
 {
-	if (!val[0])
+	if (!val)
 		return col == NULL;
 	return col && strcmp(col, val) == 0;
+}
+
+static int num_eq(int64_t a, int a_null, int64_t b, int b_null)
+{
+	return a_null == b_null && (a_null || a == b);
 }
 
 /* The column that disagrees with the decoded entry, or NULL. */
 static const char *column_mismatch(const fl_row *r, const fl_entry *e)
 {
-	int amount_null = e->kind == FL_KIND_RATE || e->kind == FL_KIND_REVERSAL;
-	uint64_t ref = e->kind == FL_KIND_REVERSAL ? e->target : e->pledge;
-	if (r->kind != (int)e->kind)
+	fl_row x;
+	fl_entry_columns(&x, e);
+	if (r->kind != x.kind)
 		return "kind";
 	if (!r->idem || strcmp(r->idem, e->idem))
 		return "idem";
-	if (!text_eq(r->fund, e->fund))
+	if (!text_eq(r->fund, x.fund))
 		return "fund";
-	if (!text_eq(r->donor, e->donor))
+	if (!text_eq(r->donor, x.donor))
 		return "donor";
-	if (!text_eq(r->currency, e->currency))
+	if (!text_eq(r->currency, x.currency))
 		return "currency";
-	if (r->amount_null != amount_null || (!amount_null && r->amount != e->amount))
+	if (!num_eq(r->amount, r->amount_null, x.amount, x.amount_null))
 		return "amount";
-	if (!text_eq(r->date, e->date))
+	if (!text_eq(r->date, x.date))
 		return "date";
-	if (r->ref != ref)
+	if (r->ref != x.ref)
 		return "ref";
+	if (r->ref2 != x.ref2)
+		return "ref2";
+	if (!num_eq(r->amount2, r->amount2_null, x.amount2, x.amount2_null))
+		return "amount2";
+	if (!num_eq(r->usd, r->usd_null, x.usd, x.usd_null))
+		return "usd";
 	return NULL;
 }
 
@@ -394,7 +529,7 @@ static int full_note(fl_store *s, uint64_t size, const char *note, size_t len, f
 int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_options *opt)
 {
 	verifier v;
-	ledger_ctx c = {l, fl_ledger_store(l), fl_ledger_config(l), NULL};
+	ledger_ctx c = {l, fl_ledger_store(l), fl_ledger_config(l), NULL, FL_BUF_INIT};
 	fl_store_iter *it = NULL;
 	fl_store_cp_iter *cps = NULL;
 	fl_tree *tiles = NULL;
@@ -415,6 +550,7 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_option
 	v.origin = fl_ledger_origin(l);
 	v.minor_units = ledger_minor;
 	v.lookup = ledger_lookup;
+	v.get = ledger_get;
 	v.ctx = &c;
 	use_keys(&v, opt, c.cfg->keys, c.cfg->key_roles, c.cfg->n_keys);
 	if ((err = load_trusted(&v, opt)) < 0 ||
@@ -477,6 +613,7 @@ done:
 	fl_tree_free(tiles);
 	fl_store_cp_iter_free(cps);
 	fl_store_iter_free(it);
+	fl_buf_free(&c.buf);
 	verifier_free(&v);
 	return err;
 }
@@ -490,6 +627,7 @@ typedef struct {
 	FILE *entries, *index, *checkpoints;
 	FILE *look_entries, *look_index; /* separate handles for look-ups of earlier entries */
 	fl_buf canon, look, line, note;
+	fl_entry look_entry;
 	int pending; /* a line read ahead in `line` */
 	unsigned char *minor; /* minor units by currency index of `codes` */
 	char (*codes)[FL_CURRENCY_LEN + 1];
@@ -660,10 +798,9 @@ static int read_u32(FILE *f, uint32_t *out, int *eof)
 	return 0;
 }
 
-/* Reads the record at `offset` (from the index, already checked while streaming). */
-static int bundle_lookup(void *p, uint64_t seq, fl_ref_info *out)
+/* Reads an earlier entry through the index (already checked while streaming). */
+static int bundle_get(void *p, uint64_t seq, fl_entry *out)
 {
-	fl_entry e;
 	bundle_ctx *b = p;
 	unsigned char x[8];
 	uint64_t off = 0;
@@ -688,14 +825,22 @@ static int bundle_lookup(void *p, uint64_t seq, fl_ref_info *out)
 	if ((err = fl_buf_grow(&b->look, len)) < 0 || fread(b->look.data, 1, len, f) != len)
 		return err < 0 ? err : fl_error_set(FL_EVERIFY, "bundle: truncated entry %" PRIu64, seq);
 	b->look.len = len;
-	if ((err = fl_entry_decode(&e, b->look.data, len)) < 0)
+	return fl_entry_decode(out, b->look.data, len);
+}
+
+static int bundle_lookup(void *p, uint64_t seq, fl_ref_info *out)
+{
+	bundle_ctx *b = p;
+	int err;
+	if ((err = bundle_get(p, seq, &b->look_entry)) < 0)
 		return err;
 	memset(out, 0, sizeof(*out));
-	out->kind = (int)e.kind;
-	strcpy(out->donor, e.donor);
-	strcpy(out->fund, e.fund);
-	strcpy(out->currency, e.currency);
-	out->amount = e.amount;
+	out->kind = (int)b->look_entry.kind;
+	strcpy(out->donor, b->look_entry.donor);
+	strcpy(out->fund, b->look_entry.fund);
+	strcpy(out->currency, b->look_entry.currency);
+	strcpy(out->date, b->look_entry.date);
+	out->amount = b->look_entry.amount;
 	return 0;
 }
 
@@ -765,6 +910,7 @@ int fl_verify_bundle(fl_verify_result *out, const char *dir, const fl_verify_opt
 	v.origin = b.origin;
 	v.minor_units = bundle_minor;
 	v.lookup = bundle_lookup;
+	v.get = bundle_get;
 	v.ctx = &b;
 	use_keys(&v, opt, b.keys, b.roles, b.n_keys);
 	if ((err = load_trusted(&v, opt)) < 0)

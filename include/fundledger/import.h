@@ -22,6 +22,7 @@ typedef struct {
 	uint64_t replayed; /* rows already recorded */
 	uint64_t first;    /* seq of the first new entry, 0 if none */
 	uint64_t last;     /* seq of the last new entry, 0 if none */
+	uint64_t statements; /* statement imports: statements read (rows counts their lines too) */
 } fl_import_stats;
 
 /*
@@ -37,6 +38,17 @@ int fl_import_csv(fl_import_stats *out, fl_ledger *l, const char *path, const ch
  */
 int fl_import_csv_mem(fl_import_stats *out, fl_ledger *l, const char *name, const char *data,
 		      size_t len, const char *recorded_by, const char *recorded_at) FL_WARN_UNUSED;
+
+/*
+ * Imports the bank statements in the file at path (camt.053 or the CSV layout of
+ * docs/STATEMENTS.md, see statement.h) as one batch: each statement is a statement entry
+ * followed by one bankline entry per booked line. Statements are keyed "stmt:ACCOUNT:ID" and
+ * lines "line:ACCOUNT:REF", so importing the same statement again writes nothing (counted in
+ * `replayed`), and a line already recorded in another statement is refused. `rows` counts
+ * statements and lines read. Errors are "path:line: ..."; nothing is written on any error.
+ */
+int fl_import_statements(fl_import_stats *out, fl_ledger *l, const char *path,
+			 const char *recorded_by, const char *recorded_at) FL_WARN_UNUSED;
 
 /* A parsed CSV record: fields point into the parser's storage until the next call. */
 #define FL_CSV_MAX_FIELDS 32

@@ -92,15 +92,38 @@ int fl_ledger_commit(fl_ledger *l) FL_WARN_UNUSED;
 /* Abandons the batch; nothing of it is written. Safe when no batch is open. */
 void fl_ledger_rollback(fl_ledger *l);
 
+/* The reason of the match that applies a contribution to the pledge it names. */
+#define FL_REASON_NAMED "named by the contribution"
+
+/*
+ * A contribution that names its pledge is applied to it whole, by a match entry recorded
+ * right after it: this appends that match for c (just appended or replayed) into *match.
+ * Replaying the contribution replays its match. 0 or the codes of fl_ledger_append.
+ */
+int fl_ledger_append_named(fl_ledger *l, const fl_entry *c, fl_entry *match,
+			   fl_append_status *status) FL_WARN_UNUSED;
+
 /* One entry in its own batch: begin, append, commit. */
 int fl_ledger_record(fl_ledger *l, fl_entry *e, const char *recorded_by, const char *recorded_at,
 		     fl_append_status *status) FL_WARN_UNUSED;
 
 /*
- * What is left to write off on a pledge: its amount less unreversed write-offs and less
- * unreversed contributions in the pledge's own currency that name it (never below 0).
+ * What is left to write off on a pledge: its amount less unreversed write-offs and less what
+ * unreversed matches settled against it (never below 0).
  */
 int fl_ledger_remaining(fl_ledger *l, uint64_t pledge, int64_t *out) FL_WARN_UNUSED;
+
+/* What of a standing contribution no standing match applies yet (its currency). */
+int fl_ledger_unapplied(fl_ledger *l, uint64_t contribution, int64_t *out) FL_WARN_UNUSED;
+
+
+/*
+ * The standing matches between a contribution and a pledge, or the standing bank match
+ * between a bank line and a contribution (either order), in seq order, at most max.
+ * FL_EINVALID when the two are neither pair; FL_ENOTFOUND when one does not exist.
+ */
+int fl_ledger_standing_matches(fl_ledger *l, uint64_t a, uint64_t b, uint64_t *out, size_t max,
+			       size_t *n) FL_WARN_UNUSED;
 
 /* The seq of the entry recorded under an idempotency key; FL_ENOTFOUND. */
 int fl_ledger_find(fl_ledger *l, const char *idem, uint64_t *seq) FL_WARN_UNUSED;

@@ -55,6 +55,15 @@ int fl_rate_format(char *out, size_t outlen, uint64_t rate);
 int fl_money_to_usd(int64_t *out_cents, int64_t amount, unsigned minor_units,
 		    uint64_t rate) FL_WARN_UNUSED;
 
+/*
+ * Converts an amount of one currency into another through US dollars: amount (mu_from
+ * decimals, rate_from units per USD) becomes amount * 10^mu_to * rate_to / (10^mu_from *
+ * rate_from) minor units of the other (mu_to decimals, rate_to units per USD), rounded half
+ * to even once. A USD side has rate FL_RATE_SCALE and 2 decimals. 0, FL_EINVALID, FL_ERANGE.
+ */
+int fl_money_convert(int64_t *out, int64_t amount, unsigned mu_from, uint64_t rate_from,
+		     unsigned mu_to, uint64_t rate_to) FL_WARN_UNUSED;
+
 /* *acc += v, or FL_ERANGE (and *acc unchanged) on overflow. */
 int fl_money_add(int64_t *acc, int64_t v) FL_WARN_UNUSED;
 

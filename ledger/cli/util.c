@@ -199,7 +199,8 @@ void cli_entry_text(const cli_ctx *ctx, FILE *f, const fl_entry *e, uint64_t rev
 	char amt[FL_MONEY_STR_MAX] = "", usd[FL_MONEY_STR_MAX] = "", detail[FL_TEXT_MAX + 64] = "";
 	char r[FL_MONEY_STR_MAX];
 
-	if (e->kind != FL_KIND_RATE && e->kind != FL_KIND_REVERSAL)
+	if (e->kind != FL_KIND_RATE && e->kind != FL_KIND_REVERSAL &&
+	    e->kind != FL_KIND_STATEMENT && e->kind != FL_KIND_BANKMATCH)
 		cli_money(ctx, amt, sizeof(amt), e->amount, e->currency, 1);
 	switch (e->kind) {
 	case FL_KIND_PLEDGE: {
@@ -228,6 +229,34 @@ void cli_entry_text(const cli_ctx *ctx, FILE *f, const fl_entry *e, uint64_t rev
 		snprintf(detail, sizeof(detail), "writes off pledge %" PRIu64 ": %.200s", e->pledge,
 			 e->reason);
 		break;
+	case FL_KIND_MATCH:
+		cli_money(ctx, usd, sizeof(usd), e->usd, "USD", 1);
+		snprintf(detail, sizeof(detail), "applies %" PRIu64 " to pledge %" PRIu64 ": %.200s",
+			 e->contribution, e->pledge, e->reason);
+		break;
+	case FL_KIND_STATEMENT: {
+		char o[FL_MONEY_STR_MAX], c[FL_MONEY_STR_MAX];
+		cli_money(ctx, o, sizeof(o), e->opening, e->currency, 1);
+		cli_money(ctx, c, sizeof(c), e->closing, e->currency, 1);
+		snprintf(amt, sizeof(amt), "%s", c);
+		snprintf(detail, sizeof(detail),
+			 "statement %s of %s, %s to %s: %s + %" PRIu64 " lines = %s", e->statement_id,
+			 e->account, e->from, e->date, o, e->lines, c);
+		break;
+	}
+	case FL_KIND_BANKLINE:
+		if (e->direction[0] == 'D') {
+			memmove(amt + 1, amt, strlen(amt) + 1);
+			amt[0] = '-';
+		}
+		snprintf(detail, sizeof(detail), "line %.40s of %" PRIu64 "%s%s%.100s", e->bank_ref,
+			 e->statement, e->bank_reversal ? " (reversal)" : "",
+			 e->debtor[0] ? ", from " : "", e->debtor);
+		break;
+	case FL_KIND_BANKMATCH:
+		snprintf(detail, sizeof(detail), "bank line %" PRIu64 " is contribution %" PRIu64
+			 ": %.200s", e->line, e->contribution, e->reason);
+		break;
 	}
 	/* A reversal has no date of its own: show the day it was recorded. */
 	fprintf(f, "%6" PRIu64 "  %-10.10s  %-12s  %-4s  %-14s  %-3s  %18s  %15s  %s", e->seq,
@@ -241,7 +270,9 @@ void cli_entry_text(const cli_ctx *ctx, FILE *f, const fl_entry *e, uint64_t rev
 static const char CSV_HEADER[] =
 	"seq,kind,date,fund,donor,currency,amount,usd,rate,rate_seq,pledge,target,years,due,"
 	"bank_ref,donor_ref,announcement,earmark,reason,ref,recorded_at,recorded_by,hash,"
-	"reversed_by";
+	"reversed_by,contribution,settled,settle_rate,settle_rate_seq,statement,line,account,"
+	"statement_id,from,opening,closing,lines,direction,booked,entry_ref,end_to_end,debtor,"
+	"remittance,bank_reversal";
 
 void cli_entry_csv_header(FILE *f)
 {
@@ -249,19 +280,43 @@ void cli_entry_csv_header(FILE *f)
 }
 
 /* Plain (ungrouped) decimal strings for the machine formats. */
+static int has_amount(const fl_entry *e)
+{
+	return e->kind != FL_KIND_RATE && e->kind != FL_KIND_REVERSAL &&
+	       e->kind != FL_KIND_STATEMENT && e->kind != FL_KIND_BANKMATCH;
+}
+
 static void machine_values(const cli_ctx *ctx, const fl_entry *e, char *amt, char *usd, char *rate,
 			   char *years)
 {
 	amt[0] = usd[0] = rate[0] = 0;
-	if (e->kind != FL_KIND_RATE && e->kind != FL_KIND_REVERSAL)
+	if (has_amount(e))
 		cli_money(ctx, amt, FL_MONEY_STR_MAX, e->amount, e->currency, 0);
-	if (e->kind == FL_KIND_CONTRIBUTION) {
+	if (e->kind == FL_KIND_CONTRIBUTION || e->kind == FL_KIND_MATCH) {
 		cli_money(ctx, usd, FL_MONEY_STR_MAX, e->usd, "USD", 0);
 		rate_str(rate, FL_MONEY_STR_MAX, e->rate_used);
 	}
 	if (e->kind == FL_KIND_RATE)
 		rate_str(rate, FL_MONEY_STR_MAX, e->rate);
 	years_str(years, FL_YEARS_MAX * 5 + 1, e);
+}
+
+/* The format v2 figures for the machine formats: settled is in the pledge's currency, which
+ * only the pledge names, so it is given as an integer count of minor units; the settlement
+ * rate and statement balances as decimals. */
+static void entry_v2_values(const cli_ctx *ctx, const fl_entry *e, char *settled, char *srate,
+			    char *opening, char *closing)
+{
+	settled[0] = srate[0] = opening[0] = closing[0] = 0;
+	if (e->kind == FL_KIND_MATCH) {
+		snprintf(settled, FL_MONEY_STR_MAX, "%" PRId64, e->settled);
+		if (e->settle_rate)
+			rate_str(srate, FL_MONEY_STR_MAX, e->settle_rate);
+	}
+	if (e->kind == FL_KIND_STATEMENT) {
+		cli_money(ctx, opening, FL_MONEY_STR_MAX, e->opening, e->currency, 0);
+		cli_money(ctx, closing, FL_MONEY_STR_MAX, e->closing, e->currency, 0);
+	}
 }
 
 static void u64_or_empty(char *out, uint64_t v)
@@ -277,8 +332,10 @@ void cli_entry_csv(const cli_ctx *ctx, FILE *f, const fl_entry *e,
 {
 	char amt[FL_MONEY_STR_MAX], usd[FL_MONEY_STR_MAX], rate[FL_MONEY_STR_MAX];
 	char years[FL_YEARS_MAX * 5 + 1], hex[FL_HASH_HEX_LEN + 1];
-	char rs[24], pl[24], tg[24], rb[24];
-	const char *cols[24];
+	char rs[24], pl[24], tg[24], rb[24], ct[24], srs[24], st[24], ln[24], nl[24];
+	char settled[FL_MONEY_STR_MAX] = "", srate[FL_MONEY_STR_MAX] = "";
+	char op[FL_MONEY_STR_MAX] = "", cl[FL_MONEY_STR_MAX] = "";
+	const char *cols[48];
 	size_t n = 0;
 
 	machine_values(ctx, e, amt, usd, rate, years);
@@ -311,6 +368,33 @@ void cli_entry_csv(const cli_ctx *ctx, FILE *f, const fl_entry *e,
 	cols[n++] = e->recorded_by;
 	cols[n++] = hex;
 	cols[n++] = rb;
+	entry_v2_values(ctx, e, settled, srate, op, cl);
+	u64_or_empty(ct, e->contribution);
+	u64_or_empty(srs, e->settle_rate_seq);
+	u64_or_empty(st, e->statement);
+	u64_or_empty(ln, e->line);
+	nl[0] = 0;
+	if (e->kind == FL_KIND_STATEMENT)
+		snprintf(nl, sizeof(nl), "%" PRIu64, e->lines);
+	cols[n++] = ct;
+	cols[n++] = settled;
+	cols[n++] = srate;
+	cols[n++] = srs;
+	cols[n++] = st;
+	cols[n++] = ln;
+	cols[n++] = e->account;
+	cols[n++] = e->statement_id;
+	cols[n++] = e->from;
+	cols[n++] = op;
+	cols[n++] = cl;
+	cols[n++] = nl;
+	cols[n++] = e->direction;
+	cols[n++] = e->booked;
+	cols[n++] = e->entry_ref;
+	cols[n++] = e->end_to_end;
+	cols[n++] = e->debtor;
+	cols[n++] = e->remittance;
+	cols[n++] = e->bank_reversal ? "true" : "";
 	for (size_t i = 0; i < n; i++) {
 		fputc(',', f);
 		cli_csv_field(f, cols[i]);
@@ -353,10 +437,10 @@ void cli_entry_json(const cli_ctx *ctx, FILE *f, const fl_entry *e,
 	json_kv(f, "donor", e->donor, &first);
 	json_kv(f, "currency", e->currency, &first);
 	json_kv(f, "amount", amt, &first);
-	if (e->kind != FL_KIND_RATE && e->kind != FL_KIND_REVERSAL)
+	if (has_amount(e))
 		fprintf(f, ", \"amount_minor\": %" PRId64, e->amount);
 	json_kv(f, "usd", usd, &first);
-	if (e->kind == FL_KIND_CONTRIBUTION)
+	if (e->kind == FL_KIND_CONTRIBUTION || e->kind == FL_KIND_MATCH)
 		fprintf(f, ", \"usd_cents\": %" PRId64, e->usd);
 	json_kv(f, "rate", rate, &first);
 	json_num(f, "rate_seq", e->rate_seq, &first);
@@ -380,6 +464,33 @@ void cli_entry_json(const cli_ctx *ctx, FILE *f, const fl_entry *e,
 	json_kv(f, "prev", prev, &first);
 	json_kv(f, "hash", hex, &first);
 	json_num(f, "reversed_by", reversed_by, &first);
+	{
+		char settled[FL_MONEY_STR_MAX], srate[FL_MONEY_STR_MAX];
+		char op[FL_MONEY_STR_MAX], cl[FL_MONEY_STR_MAX];
+		entry_v2_values(ctx, e, settled, srate, op, cl);
+		json_num(f, "contribution", e->contribution, &first);
+		if (e->kind == FL_KIND_MATCH)
+			fprintf(f, ", \"settled_minor\": %" PRId64, e->settled);
+		json_kv(f, "settle_rate", srate, &first);
+		json_num(f, "settle_rate_seq", e->settle_rate_seq, &first);
+		json_num(f, "statement", e->statement, &first);
+		json_num(f, "line", e->line, &first);
+		json_kv(f, "account", e->account, &first);
+		json_kv(f, "statement_id", e->statement_id, &first);
+		json_kv(f, "from", e->from, &first);
+		json_kv(f, "opening", op, &first);
+		json_kv(f, "closing", cl, &first);
+		if (e->kind == FL_KIND_STATEMENT)
+			fprintf(f, ", \"lines\": %" PRIu64, e->lines);
+		json_kv(f, "direction", e->direction, &first);
+		json_kv(f, "booked", e->booked, &first);
+		json_kv(f, "entry_ref", e->entry_ref, &first);
+		json_kv(f, "end_to_end", e->end_to_end, &first);
+		json_kv(f, "debtor", e->debtor, &first);
+		json_kv(f, "remittance", e->remittance, &first);
+		if (e->bank_reversal)
+			fprintf(f, ", \"bank_reversal\": true");
+	}
 	fputc('}', f);
 }
 
@@ -412,8 +523,53 @@ void cli_entry_detail(const cli_ctx *ctx, FILE *f, const fl_entry *e,
 		LINE("currency", "%s", e->currency);
 		LINE("rate", "%s per US dollar", rate);
 		LINE("effective", "%s", e->date);
-	} else if (e->kind != FL_KIND_REVERSAL) {
-		LINE("amount", "%s %s", e->currency, amt);
+	} else if (has_amount(e)) {
+		LINE("amount", "%s %s%s", e->currency, e->direction[0] == 'D' ? "-" : "", amt);
+	}
+	if (e->kind == FL_KIND_MATCH) {
+		cli_money(ctx, usd, sizeof(usd), e->usd, "USD", 1);
+		LINE("contribution", "%" PRIu64, e->contribution);
+		LINE("USD", "%s at %s per USD", usd, rate);
+		LINE("settles", "%" PRId64 " minor units of the pledge's currency%s", e->settled,
+		     e->settle_rate ? "" : " (the same currency)");
+		if (e->settle_rate) {
+			char sr[FL_MONEY_STR_MAX];
+			rate_str(sr, sizeof(sr), e->settle_rate);
+			LINE("settle rate", "%s per USD%s", sr, e->settle_rate_seq ? "" : " (US dollars)");
+		}
+		if (e->settle_rate_seq)
+			LINE("rate entry", "%" PRIu64, e->settle_rate_seq);
+	}
+	if (e->kind == FL_KIND_STATEMENT) {
+		char o[FL_MONEY_STR_MAX], c[FL_MONEY_STR_MAX];
+		cli_money(ctx, o, sizeof(o), e->opening, e->currency, 1);
+		cli_money(ctx, c, sizeof(c), e->closing, e->currency, 1);
+		LINE("account", "%s", e->account);
+		LINE("statement", "%s", e->statement_id);
+		LINE("period", "%s to %s", e->from, e->date);
+		LINE("opening", "%s %s", e->currency, o);
+		LINE("closing", "%s %s", e->currency, c);
+		LINE("lines", "%" PRIu64, e->lines);
+	}
+	if (e->kind == FL_KIND_BANKLINE) {
+		LINE("statement", "%" PRIu64, e->statement);
+		LINE("direction", "%s%s", e->direction[0] == 'C' ? "credit" : "debit",
+		     e->bank_reversal ? ", a reversal" : "");
+		LINE("booked", "%s", e->booked);
+		LINE("value date", "%s", e->date);
+		LINE("bank ref", "%s", e->bank_ref);
+		if (e->entry_ref[0])
+			LINE("entry ref", "%s", e->entry_ref);
+		if (e->end_to_end[0])
+			LINE("end to end", "%s", e->end_to_end);
+		if (e->debtor[0])
+			LINE("debtor", "%s", e->debtor);
+		if (e->remittance[0])
+			LINE("remittance", "%s", e->remittance);
+	}
+	if (e->kind == FL_KIND_BANKMATCH) {
+		LINE("bank line", "%" PRIu64, e->line);
+		LINE("contribution", "%" PRIu64, e->contribution);
 	}
 	if (e->kind == FL_KIND_PLEDGE) {
 		LINE("pledged on", "%s", e->date);

@@ -346,7 +346,7 @@ sqlite3 "$db" "$NOTRIG
 	CREATE TEMP TABLE t AS SELECT * FROM entries WHERE seq IN (4, 5);
 	DELETE FROM entries WHERE seq IN (4, 5);
 	INSERT INTO entries SELECT 9 - seq, hash, canon, kind, idem, fund, donor, currency, amount,
-		date, ref FROM t;"
+		date, ref, ref2, amount2, usd FROM t;"
 same "$(hexof "$db" "SELECT kind FROM entries WHERE seq = 4;")" 3 "row 4 now holds the JPY rate"
 caught "$db" 4 "its bytes say it is entry 5 \(rows moved\?\)$" "(f) entries 4 and 5 swapped"
 

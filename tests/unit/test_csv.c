@@ -387,12 +387,13 @@ static void test_import_good_file(void **state)
 
 	memset(&st, 0xff, sizeof(st));
 	IMPORT_OK(f, &st, GOOD);
+	/* Each contribution that names its pledge is followed by the match applying it. */
 	assert_int_equal(st.rows, 4);
-	assert_int_equal(st.appended, 4);
+	assert_int_equal(st.appended, 6);
 	assert_int_equal(st.replayed, 0);
 	assert_int_equal(st.first, 1);
-	assert_int_equal(st.last, 4);
-	assert_int_equal(count_of(f), 4);
+	assert_int_equal(st.last, 6);
+	assert_int_equal(count_of(f), 6);
 
 	/* What was written. */
 	assert_int_equal(fl_ledger_get(f->l, 1, &e, NULL, NULL), 0);
@@ -418,12 +419,23 @@ static void test_import_good_file(void **state)
 	assert_int_equal(e.rate_seq, 2);
 	assert_string_equal(e.bank_ref, "UBS 1");
 	assert_int_equal(fl_ledger_get(f->l, 4, &e, NULL, NULL), 0);
+	assert_int_equal(e.kind, FL_KIND_MATCH);
+	assert_int_equal(e.contribution, 3);
+	assert_int_equal(e.pledge, 1);
+	assert_int_equal(e.amount, 10000);   /* EUR 100.00, all of it */
+	assert_int_equal(e.settled, 10858);  /* in the pledge's USD, at 0.921 */
+	assert_int_equal(e.settle_rate, 1000000);
+	assert_string_equal(e.reason, FL_REASON_NAMED);
+	assert_int_equal(fl_ledger_get(f->l, 5, &e, NULL, NULL), 0);
 	assert_int_equal(e.pledge, 1); /* by seq */
 	assert_int_equal(e.amount, 25050);
 	assert_int_equal(e.usd, 25050);
 	assert_string_equal(e.bank_ref, "UBS 2, second");
 	assert_int_equal(fl_ledger_find(f->l, "C-2", &seq), 0);
-	assert_int_equal(seq, 4);
+	assert_int_equal(seq, 5);
+	assert_int_equal(fl_ledger_get(f->l, 6, &e, NULL, NULL), 0);
+	assert_int_equal(e.kind, FL_KIND_MATCH);
+	assert_int_equal(e.settled, 25050);
 	assert_int_equal(fl_verify_ledger(&vr, f->l, NULL), 0);
 
 	/* The same file again changes nothing. */
@@ -434,7 +446,7 @@ static void test_import_good_file(void **state)
 	assert_int_equal(st.replayed, 4);
 	assert_int_equal(st.first, 0);
 	assert_int_equal(st.last, 0);
-	assert_int_equal(count_of(f), 4);
+	assert_int_equal(count_of(f), 6);
 
 	/* A file with one old and one new row appends only the new one. */
 	IMPORT_OK(f, &st, HEADER "pledge,P-1,VFTC,NOR,USD,1000.00,2026-01-15,2026,,,\n"
@@ -442,9 +454,9 @@ static void test_import_good_file(void **state)
 	assert_int_equal(st.rows, 2);
 	assert_int_equal(st.appended, 1);
 	assert_int_equal(st.replayed, 1);
-	assert_int_equal(st.first, 5);
-	assert_int_equal(st.last, 5);
-	assert_int_equal(fl_ledger_get(f->l, 5, &e, NULL, NULL), 0);
+	assert_int_equal(st.first, 7);
+	assert_int_equal(st.last, 7);
+	assert_int_equal(fl_ledger_get(f->l, 7, &e, NULL, NULL), 0);
 	assert_int_equal(e.n_years, 2);
 	assert_int_equal(e.amount, 500000);
 }
@@ -477,7 +489,7 @@ static void test_import_all_or_nothing(void **state)
 	uint64_t seq;
 
 	IMPORT_OK(f, &st, GOOD);
-	assert_int_equal(count_of(f), 4);
+	assert_int_equal(count_of(f), 6);
 
 	/* Good rows, then a bad one on line 4: nothing of the file is written. */
 	IMPORT_FAILS(f,
@@ -508,7 +520,7 @@ static void test_import_all_or_nothing(void **state)
 		     FL_ENOTFOUND,
 		     "t.csv:2: no UN operational rate for CHF in force on 2026-02-01; record one "
 		     "with 'fundledger rate'");
-	assert_int_equal(count_of(f), 4);
+	assert_int_equal(count_of(f), 6);
 }
 
 static void test_import_row_errors(void **state)
@@ -570,7 +582,7 @@ static void test_import_row_errors(void **state)
 	/* A ref already in the ledger with other content. */
 	IMPORT_FAILS(f, HEADER "pledge,P-1,VFTC,NOR,USD,999,2026-01-15,2026,,,\n", FL_EEXISTS,
 		     "t.csv:2: reference 'P-1' is already recorded as entry 1 with other content");
-	assert_int_equal(count_of(f), 4);
+	assert_int_equal(count_of(f), 6);
 }
 
 static void test_import_file_errors(void **state)

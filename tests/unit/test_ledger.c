@@ -128,6 +128,16 @@ static void reversal(fl_entry *e, uint64_t target, const char *reason)
 	strcpy(e->reason, reason);
 }
 
+static void match(fl_entry *e, uint64_t contribution_seq, uint64_t pledge_seq, int64_t amount)
+{
+	fl_entry_init(e);
+	e->kind = FL_KIND_MATCH;
+	e->contribution = contribution_seq;
+	e->pledge = pledge_seq;
+	e->amount = amount;
+	strcpy(e->reason, "test");
+}
+
 static void writeoff(fl_entry *e, uint64_t pledge_seq, int64_t amount, const char *date)
 {
 	fl_entry_init(e);
@@ -536,14 +546,15 @@ static void test_failed_append_mid_batch(void **state)
 	assert_int_equal(e.seq, 2);
 	contribution(&e, "VFTC", "NOR", "EUR", 500, "2026-02-01", 0); /* no EUR rate */
 	assert_int_equal(fl_ledger_append(f->l, &e, &st), FL_ENOTFOUND);
-	writeoff(&e, 1, 100000, "2026-02-02"); /* more than the 99500 left */
+	/* More than the 100000 left: a payment counts once a match applies it. */
+	writeoff(&e, 1, 100001, "2026-02-02");
 	assert_int_equal(fl_ledger_append(f->l, &e, &st), FL_EINVALID);
 	contribution(&e, "VFTC", "NOR", "USD", 700, "2026-02-03", 1);
 	assert_int_equal(fl_ledger_append(f->l, &e, &st), 0);
 	assert_int_equal(e.seq, 3);
 	assert_int_equal(fl_ledger_commit(f->l), 0);
 	assert_int_equal(count_of(f), 3);
-	assert_int_equal(remaining(f, 1), 100000 - 500 - 700);
+	assert_int_equal(remaining(f, 1), 100000); /* named, not yet matched */
 	verify_ok(f);
 }
 
@@ -863,25 +874,42 @@ static void test_writeoff_limits(void **state)
 {
 	fx *f = *state;
 	fl_entry e, got;
-	uint64_t p, c_usd, w1, p2;
+	uint64_t p, c_usd, c_eur, m_eur, w1, p2, c2, r_eur, p3, c_chf;
 
-	rate(&e, "EUR", 800000, "2026-01-01");
-	ADD(f, &e);
+	r_eur = ADD(f, (rate(&e, "EUR", 800000, "2026-01-01"), &e));
 	pledge(&e, "VFTC", "NOR", "USD", 100000, "2026-01-15");
 	p = ADD(f, &e);
 	assert_int_equal(remaining(f, p), 100000);
+	/* Naming the pledge is a claim; a match applies the money. */
 	contribution(&e, "VFTC", "NOR", "USD", 30000, "2026-02-01", p);
 	c_usd = ADD(f, &e);
-	assert_int_equal(remaining(f, p), 70000);
-	/* A payment in another currency does not reduce what is left in the pledge's currency. */
-	contribution(&e, "VFTC", "NOR", "EUR", 10000, "2026-02-01", p);
+	assert_int_equal(remaining(f, p), 100000);
+	match(&e, c_usd, p, 30000);
 	ADD(f, &e);
+	assert_int_equal(e.settled, 30000);
+	assert_int_equal(e.settle_rate, 0);
 	assert_int_equal(remaining(f, p), 70000);
+	/* EUR 100.00 at 0.8 settles USD 125.00 of a USD pledge. */
+	contribution(&e, "VFTC", "NOR", "EUR", 10000, "2026-02-01", 0);
+	c_eur = ADD(f, &e);
+	match(&e, c_eur, p, 10000);
+	m_eur = ADD(f, &e);
+	assert_int_equal(e.usd, 12500);
+	assert_int_equal(e.settled, 12500);
+	assert_int_equal(e.settle_rate, 1000000);
+	assert_int_equal(e.settle_rate_seq, 0);
+	assert_int_equal(e.rate_used, 800000);
+	assert_string_equal(e.currency, "EUR");
+	assert_string_equal(e.donor, "NOR");
+	assert_int_equal(remaining(f, p), 57500);
+	match(&e, c_eur, p, 1);
+	REFUSE(f, &e, FL_EINVALID, "match of EUR 0.01 exceeds the EUR 0.00 of contribution 5 not "
+				   "yet applied");
 
-	writeoff(&e, p, 70001, "2026-03-01");
+	writeoff(&e, p, 57501, "2026-03-01");
 	REFUSE(f, &e, FL_EINVALID,
-	       "write-off of USD 700.01 exceeds the USD 700.00 left on pledge 2");
-	writeoff(&e, p, 50000, "2026-03-01");
+	       "write-off of USD 575.01 exceeds the USD 575.00 left on pledge 2");
+	writeoff(&e, p, 37500, "2026-03-01");
 	w1 = ADD(f, &e);
 	/* Fund, donor and currency are taken from the pledge. */
 	assert_string_equal(e.fund, "VFTC");
@@ -896,13 +924,26 @@ static void test_writeoff_limits(void **state)
 	assert_int_equal(remaining(f, p), 0);
 	writeoff(&e, p, 1, "2026-03-03");
 	REFUSE(f, &e, FL_EINVALID, "exceeds the USD 0.00 left");
-	/* Reversals give the room back. */
+	/* Reversals give the room back: of a write-off, of a contribution (its match no longer
+	 * stands), of a match. */
 	reversal(&e, w1, "written off in error");
 	ADD(f, &e);
-	assert_int_equal(remaining(f, p), 50000);
+	assert_int_equal(remaining(f, p), 37500);
 	reversal(&e, c_usd, "returned to donor");
 	ADD(f, &e);
+	assert_int_equal(remaining(f, p), 67500);
+	reversal(&e, m_eur, "unmatched");
+	ADD(f, &e);
 	assert_int_equal(remaining(f, p), 80000);
+	assert_int_equal(fl_ledger_unapplied(f->l, c_eur, &(int64_t){0}), 0);
+	{
+		int64_t left = -1;
+		assert_int_equal(fl_ledger_unapplied(f->l, c_eur, &left), 0);
+		assert_int_equal(left, 10000);
+	}
+	/* A match of a reversed contribution, or across donors, is refused. */
+	match(&e, c_usd, p, 100);
+	REFUSE(f, &e, FL_EINVALID, "contribution 3 was reversed");
 	/* A write-off must agree with its pledge. */
 	writeoff(&e, p, 100, "2026-03-04");
 	strcpy(e.fund, "UPRP");
@@ -920,10 +961,29 @@ static void test_writeoff_limits(void **state)
 	pledge(&e, "UPRP", "DEU", "USD", 1000, "2026-01-15");
 	p2 = ADD(f, &e);
 	contribution(&e, "UPRP", "DEU", "USD", 1500, "2026-02-01", p2);
+	c2 = ADD(f, &e);
+	match(&e, c2, p2, 1500);
 	ADD(f, &e);
 	assert_int_equal(remaining(f, p2), 0);
 	writeoff(&e, p2, 1, "2026-03-01");
 	REFUSE(f, &e, FL_EINVALID, "exceeds");
+	match(&e, c_eur, p2, 100);
+	REFUSE(f, &e, FL_EINVALID, "contribution 5 is from NOR to VFTC; pledge");
+
+	/* A EUR pledge paid in CHF: CHF 90.00 at 0.9 is USD 100.00, which is EUR 80.00 at the
+	 * EUR rate in force on the value date. */
+	ADD(f, (rate(&e, "CHF", 900000, "2026-01-01"), &e));
+	pledge(&e, "VFTC", "CHE", "EUR", 50000, "2026-01-15");
+	p3 = ADD(f, &e);
+	contribution(&e, "VFTC", "CHE", "CHF", 9000, "2026-02-01", 0);
+	c_chf = ADD(f, &e);
+	match(&e, c_chf, p3, 9000);
+	ADD(f, &e);
+	assert_int_equal(e.usd, 10000);
+	assert_int_equal(e.settled, 8000);
+	assert_int_equal(e.settle_rate, 800000);
+	assert_int_equal(e.settle_rate_seq, r_eur);
+	assert_int_equal(remaining(f, p3), 42000);
 	verify_ok(f);
 }
 
