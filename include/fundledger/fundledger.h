@@ -15,6 +15,8 @@
 #include "merkle.h"
 #include "money.h"
 #include "note.h"
+#include "reconcile.h"
+#include "statement.h"
 #include "audit.h"
 #include "verify.h"
 
