@@ -6,7 +6,9 @@
 # Creates a ledger in ledger/ of a new temporary directory, with a copy of config/, imports the bundled
 # 2025 sample (tools/sample/2025.csv: UN operational rates, pledges and contributions),
 # records one correction (a contribution keyed with the wrong amount, reversed, then recorded
-# right), verifies the ledger and prints the entries and the totals. Then what an auditor looks
+# right), imports the December bank statement of the EUR account (camt.053) and reconciles
+# pledges, receipts and the bank, verifies the ledger and prints the entries and the totals.
+# Then what an auditor looks
 # at, with the auditor's files in auditor/ beside ledger/: the signed checkpoint, the auditor's
 # cosignature, a copy of the checkpoint kept by the auditor, an inclusion proof and a
 # consistency proof verified offline, and an export bundle verified against the pinned keys
@@ -28,7 +30,8 @@ T=$D/ledger  # the treasurer's: configuration, ledger, treasurer key; the workin
 A=$D/auditor # the auditor's own, outside the ledger's: key, pinned keys, checkpoint, proofs
 AR=../auditor # $A as the commands below write it, from $T
 mkdir "$T" "$A" || exit 1
-cp "$ROOT"/config/*.yaml "$ROOT"/tools/sample/2025.csv "$T"/ || exit 1
+cp "$ROOT"/config/*.yaml "$ROOT"/tools/sample/2025.csv "$ROOT"/tools/sample/2025-12-eur.camt053.xml \
+	"$T"/ || exit 1
 cd "$T" || exit 1
 export FUNDLEDGER_CONFIG="$T/fundledger.yaml"
 export FUNDLEDGER_USER=treasurer
@@ -119,14 +122,40 @@ export FUNDLEDGER_NOW=2026-01-14T15:20:00Z
 out=$(fundledger "$@") || { echo "demo: contribute failed" >&2; exit 1; }
 echo "$out"
 echo
-wrong=$(echo "$out" | sed -n 's/^recorded entry \([0-9][0-9]*\) .*/\1/p')
+# The contribution, then the match that applies it to the pledge it names.
+wrong=$(echo "$out" | sed -n 's/^recorded entry \([0-9][0-9]*\) (contribution).*/\1/p')
 [ -n "$wrong" ] || { echo "demo: no entry number in the output above" >&2; exit 1; }
-echo "Entries are never changed or deleted. The wrong one is reversed, then recorded again:"
+echo "Entries are never changed or deleted. The wrong one is reversed (its match no longer"
+echo "stands), then recorded again:"
 echo
 step 2026-01-14T15:31:00Z reverse "$wrong" --reason "amount keyed as EUR 3,000,000; the bank statement shows EUR 300,000"
 step 2026-01-14T15:32:00Z contribute --donor IRL --fund VFTC --currency EUR --amount 300000 \
 	--date 2025-12-11 --bank-ref JPM-20251211-1913 --pledge PL-2025-VFTC-IRL \
 	--ref RC-2025-VFTC-IRL-1-corrected
+
+section "The bank: December's statement of the EUR account, and the reconciliation"
+echo "The bank's ISO 20022 camt.053 statement is checked (opening + lines = closing) and recorded:"
+echo
+step 2026-01-14T16:00:00Z statement import 2025-12-eur.camt053.xml
+# reconcile exits 1 while anything needs a decision: that is its answer, not a failure.
+reconcile() {
+	FUNDLEDGER_NOW=$1
+	export FUNDLEDGER_NOW
+	shift
+	show reconcile "$@"
+	fundledger reconcile "$@"
+	rc=$?
+	[ "$rc" -le 1 ] || { echo "demo: reconcile failed; the demo's files are in $D" >&2; exit 1; }
+	echo "(exit $rc)"
+	echo
+}
+echo "Pledges against receipts, and the bank against the ledger, at the end of the year:"
+echo
+reconcile 2026-01-14T16:05:00Z --as-of 2025-12-31 --fund VFTC
+echo "The unambiguous proposals are recorded as signed match entries; what is left needs the"
+echo "treasurer's decision (here: a payment from Estonia that no entry records yet):"
+echo
+reconcile 2026-01-14T16:10:00Z --as-of 2025-12-31 --apply
 
 section "Verification: every hash, the Merkle tree and every signature recomputed"
 step 2026-01-15T08:00:00Z verify
@@ -144,8 +173,10 @@ section "Totals for 2025 (reversed entries left out)"
 step 2026-01-15T08:00:00Z totals --from 2025-01-01 --to 2025-12-31
 
 section "Audit: what an auditor checks, and keeps, outside the ledger"
-latest=$((wrong + 2))   # the reversal and the corrected contribution followed the wrong one
-imported=$((wrong - 1)) # the size after the import: the first checkpoint
+corrected=$((wrong + 3)) # its match, the reversal, then the corrected contribution followed it
+imported=$((wrong - 1))  # the size after the import: the first checkpoint
+latest=$(FUNDLEDGER_NOW=2026-01-15T09:00:00Z fundledger checkpoint | sed -n 2p)
+[ -n "$latest" ] || { echo "demo: no checkpoint; the ledger is in $T" >&2; exit 1; }
 echo "The latest checkpoint: the ledger's origin, size and Merkle root, signed by the treasurer:"
 step 2026-01-15T09:00:00Z checkpoint
 echo "The auditor verifies the whole ledger, then cosigns that checkpoint:"
@@ -156,10 +187,10 @@ REDIRECT=$kept show checkpoint
 FUNDLEDGER_NOW=2026-01-15T09:06:00Z fundledger checkpoint >"$kept" ||
 	{ echo "demo: checkpoint failed; the ledger is in $T" >&2; exit 1; }
 step 2026-01-15T09:06:00Z checkpoint verify --key "$AR/treasurer.vkey" --key "$AR/auditor.vkey" "$kept"
-echo "An inclusion proof that Ireland's corrected contribution (entry $latest) is in the signed"
+echo "An inclusion proof that Ireland's corrected contribution (entry $corrected) is in the signed"
 echo "tree, verified offline (no ledger, no configuration) with the treasurer's verifier key:"
-step 2026-01-15T09:10:00Z proof inclusion "$latest" --out "$AR/inclusion-$latest.proof"
-step 2026-01-15T09:10:00Z proof verify "$AR/inclusion-$latest.proof" --key "$AR/treasurer.vkey"
+step 2026-01-15T09:10:00Z proof inclusion "$corrected" --out "$AR/inclusion-$corrected.proof"
+step 2026-01-15T09:10:00Z proof verify "$AR/inclusion-$corrected.proof" --key "$AR/treasurer.vkey"
 echo "A consistency proof that the ledger at size $latest extends the ledger at size $imported (right"
 echo "after the import): nothing recorded by then was changed or removed since:"
 step 2026-01-15T09:12:00Z proof consistency --from "$imported" --to "$latest" \
@@ -178,7 +209,7 @@ The demo's directory is $D (kept):
   auditor/auditor.key             the auditor's cosigning key
   auditor/*.vkey                  the verifier keys the auditor pins
   auditor/checkpoint-$latest          the cosigned checkpoint the auditor keeps
-  auditor/inclusion-$latest.proof     the inclusion proof of entry $latest
+  auditor/inclusion-$corrected.proof     the inclusion proof of entry $corrected
   auditor/consistency-$imported-$latest.proof
                                   the consistency proof from size $imported to $latest
   auditor/bundle/                 the export bundle
