@@ -100,6 +100,7 @@ int cmd_unmatch(cli_ctx *ctx, int argc, char **argv)
 {
 	const char *amount = NULL, *reason = NULL;
 	uint64_t a, b, found[64];
+	fl_append_status sts[64];
 	size_t n = 0;
 	fl_entry x, e;
 	fl_append_status st;
@@ -141,13 +142,14 @@ int cmd_unmatch(cli_ctx *ctx, int argc, char **argv)
 			return cli_fail(err);
 		}
 		found[i] = e.seq;
+		sts[i] = st;
 	}
 	if ((err = fl_ledger_commit(ctx->ledger)) < 0)
 		return cli_fail(err);
 	for (size_t i = 0; i < n; i++) {
 		if ((err = fl_ledger_get(ctx->ledger, found[i], &e, NULL, NULL)) < 0)
 			return cli_fail(err);
-		if ((rc = cli_report_append(ctx, &e, FL_APPENDED)) != 0)
+		if ((rc = cli_report_append(ctx, &e, sts[i])) != 0)
 			return rc;
 	}
 	return 0;

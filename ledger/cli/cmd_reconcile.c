@@ -353,10 +353,11 @@ static void text_totals(out_ctx *o, const fl_reconcile_totals *t)
 	printf("  receipts: %" PRIu64 " proposed, %" PRIu64 " ambiguous, %" PRIu64
 	       " matching no pledge\n",
 	       t->proposals, t->ambiguous, t->unpledged);
-	printf("  bank: %" PRIu64 " statement%s; %" PRIu64 " lines matched; %" PRIu64
+	printf("  bank: %" PRIu64 " statement%s; %" PRIu64 " line%s matched; %" PRIu64
 	       " proposed, %" PRIu64 " ambiguous, %" PRIu64 " only in the bank, %" PRIu64
 	       " only in the ledger, %" PRIu64 " with differences, %" PRIu64 " not contributions\n",
-	       t->statements, t->statements == 1 ? "" : "s", t->bank_matched, t->bank_proposed,
+	       t->statements, t->statements == 1 ? "" : "s", t->bank_matched,
+	       t->bank_matched == 1 ? "" : "s", t->bank_proposed,
 	       t->bank_ambiguous, t->bank_only, t->ledger_only, t->bank_differences,
 	       t->bank_other);
 	if (t->discrepancies)
@@ -498,6 +499,11 @@ int cmd_reconcile(cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("reconcile takes no operands");
+	/* Refuse unknown codes before printing anything, so stdout is never half a document. */
+	if (opt.fund && !fl_config_fund(ctx->cfg, opt.fund))
+		return cli_fail(fl_error_set(FL_ENOTFOUND, "unknown fund '%.40s'", opt.fund));
+	if (opt.donor && !fl_config_donor(ctx->cfg, opt.donor))
+		return cli_fail(fl_error_set(FL_ENOTFOUND, "unknown donor '%.40s'", opt.donor));
 	if ((rc = cli_open_ledger(ctx, !apply)) != 0)
 		return rc;
 	if (apply) {
