@@ -175,15 +175,18 @@ int cli_record(cli_ctx *ctx, int argc, char **argv, fl_kind kind)
 		fl_append_status mst;
 		if ((err = fl_ledger_begin(ctx->ledger, ctx->user, ctx->now)) < 0)
 			return cli_fail(err);
+		/* A replayed contribution is not matched again: its match was recorded with it,
+		 * and if it has since been undone, that was a decision. */
 		if ((err = fl_ledger_append(ctx->ledger, &e, &st)) < 0 ||
-		    (err = fl_ledger_append_named(ctx->ledger, &e, &m, &mst)) < 0 ||
+		    (st == FL_APPENDED &&
+		     (err = fl_ledger_append_named(ctx->ledger, &e, &m, &mst)) < 0) ||
 		    (err = fl_ledger_commit(ctx->ledger)) < 0) {
 			fl_ledger_rollback(ctx->ledger);
 			return cli_fail(err);
 		}
 		if ((err = cli_report_append(ctx, &e, st)) != 0)
 			return err;
-		return st == FL_REPLAYED && mst == FL_REPLAYED ? 0 : cli_report_append(ctx, &m, mst);
+		return st == FL_REPLAYED ? 0 : cli_report_append(ctx, &m, mst);
 	}
 	if ((err = fl_ledger_record(ctx->ledger, &e, ctx->user, ctx->now, &st)) < 0)
 		return cli_fail(err);

@@ -45,38 +45,48 @@ for n in 0 1 2 3 5 7 8; do
 		"rfc6962_root.sh: the reference root of $n leaves"
 done
 
-# ---- a ledger of 20 entries: one CSV import (one batch), then single writes ----
+# ---- a ledger of 26 entries: one CSV import (one batch), then single writes ----
+# A contribution that names its pledge is followed by the match that applies it to the pledge,
+# in the same batch: the import's two such rows make 9 entries of 7 rows, and each of the four
+# such `contribute` commands below writes two entries under one checkpoint.
 expect 0 "init" fl init
 expect 2 "no checkpoint before the first write" fl checkpoint
 same "$(cat "$ERR")" "fundledger: the ledger has no checkpoint yet" "checkpoint: why not"
 expect 0 "import 7 rows" fl import "$DATA/import_good.csv"
-same "$(count)" 7 "seven entries"
+same "$(cat "$OUT")" "$DATA/import_good.csv: 7 rows, 9 new entries (1-9), 0 already recorded" \
+	"the import writes 9 entries: 7 rows and 2 matches"
+same "$(count)" 9 "nine entries"
+fl log --kind match >matches.txt
+same "$(tail -n +2 matches.txt | sed 's/  */ /g; s/^ //' | cut -d' ' -f1,3-)" \
+"6 match VFTC DEU EUR 500,000.00 542,888.17 applies 5 to pledge 3: named by the contribution
+8 match UPRI JPN JPY 10,000,000 63,897.76 applies 7 to pledge 4: named by the contribution" \
+	"the imported contributions 5 and 7 are each followed by the match applying all of it to its pledge"
 expect 0 "checkpoint after the import" fl checkpoint
-cp "$OUT" cp7
-same "$(line 1 cp7)" "$ORIGIN" "checkpoint line 1: the origin"
-same "$(line 2 cp7)" 7 "checkpoint line 2: the size"
-contains cp7 '^[A-Za-z0-9+/]{43}=$' "checkpoint line 3: a base64 SHA-256 root"
-same "$(line 4 cp7)" "fundledger.previous 0" \
+cp "$OUT" cp9
+same "$(line 1 cp9)" "$ORIGIN" "checkpoint line 1: the origin"
+same "$(line 2 cp9)" 9 "checkpoint line 2: the size"
+contains cp9 '^[A-Za-z0-9+/]{43}=$' "checkpoint line 3: a base64 SHA-256 root"
+same "$(line 4 cp9)" "fundledger.previous 0" \
 	"checkpoint line 4: the extension line; the first checkpoint follows none (0)"
-same "$(line 5 cp7)" "" "checkpoint line 5: the blank line"
-contains cp7 "^— test\.example/treasurer [A-Za-z0-9+/]{91}=$" \
+same "$(line 5 cp9)" "" "checkpoint line 5: the blank line"
+contains cp9 "^— test\.example/treasurer [A-Za-z0-9+/]{91}=$" \
 	"checkpoint: one signature line by the treasurer key (4-byte key ID + 64-byte signature)"
-same "$(wc -l <cp7 | tr -d ' ')" 6 "checkpoint: six lines"
+same "$(wc -l <cp9 | tr -d ' ')" 6 "checkpoint: six lines"
 # The signature covers the four text lines, the extension line with them: openssl verifies it
 # over exactly those bytes with the public key from the verifier key (an Ed25519
 # SubjectPublicKeyInfo is 302a300506032b6570032100 followed by the 32-byte key).
 printf '%s' "$VKEY" | cut -d+ -f3- | openssl base64 -d -A | tail -c 32 | xxd -p | tr -d '\n' >pub.hex
 { printf '302a300506032b6570032100'; cat pub.hex; } | xxd -r -p >treasurer.spki
-head -n 4 cp7 >cp7.text
-line 6 cp7 | sed 's/^— test\.example\/treasurer //' | openssl base64 -d -A | tail -c 64 >cp7.sig
+head -n 4 cp9 >cp9.text
+line 6 cp9 | sed 's/^— test\.example\/treasurer //' | openssl base64 -d -A | tail -c 64 >cp9.sig
 expect 0 "openssl verifies the checkpoint's signature over its four text lines" \
-	openssl pkeyutl -verify -pubin -keyform DER -inkey treasurer.spki -rawin -in cp7.text \
-	-sigfile cp7.sig
+	openssl pkeyutl -verify -pubin -keyform DER -inkey treasurer.spki -rawin -in cp9.text \
+	-sigfile cp9.sig
 same "$(cat "$OUT")" "Signature Verified Successfully" "openssl: the four lines verify"
-head -n 3 cp7 >cp7.text3
+head -n 3 cp9 >cp9.text3
 expect 1 "but not over the first three alone: the previous line is signed" \
-	openssl pkeyutl -verify -pubin -keyform DER -inkey treasurer.spki -rawin -in cp7.text3 \
-	-sigfile cp7.sig
+	openssl pkeyutl -verify -pubin -keyform DER -inkey treasurer.spki -rawin -in cp9.text3 \
+	-sigfile cp9.sig
 same "$(cat "$OUT")" "Signature Verification Failure" \
 	"openssl: the three lines without the previous line fail"
 expect 2 "the import was one batch: no checkpoint at size 3" fl checkpoint --size 3
@@ -97,66 +107,84 @@ fl contribute --donor CHE --fund UPRI --currency CHF --amount 100000 --date 2026
 fl writeoff p-nor --amount 5000 --reason "reduced" --date 2026-02-20 >/dev/null
 fl contribute --donor USA --fund UPRP --currency USD --amount 7000 --date 2026-02-13 \
 	--bank-ref US-2 >/dev/null
-fl reverse 16 --reason "bank recall" >/dev/null
+fl reverse 20 --reason "bank recall" >/dev/null
 fl contribute --donor NOR --fund UPRP --currency USD --amount 25000 --date 2026-02-14 \
 	--pledge p-nor --bank-ref NO-2 >/dev/null
 fl pledge --donor SWE --fund VFTC --currency SEK --amount 5000000 --years 2026 \
 	--date 2026-02-02 --ref p-swe >/dev/null
 fl contribute --donor JPN --fund UPRI --currency JPY --amount 2000000 --date 2026-02-15 \
 	--pledge p-jpn-2026 --bank-ref JP-2 >/dev/null
-same "$(count)" 20 "twenty entries (7 imported, 13 single writes)"
+same "$(count)" 26 "twenty-six entries (9 imported, 13 single writes, 4 of them with a match)"
+# Entries 10 to 26: pledge p-nor 10, contribution NO-1 11 and its match 12, rate GBP 13,
+# contribution GB-1 14, pledge p-che 15, rate CHF 16, contribution CH-1 17 and its match 18,
+# write-off 19, contribution US-2 20, its reversal 21, contribution NO-2 22 and its match 23,
+# pledge p-swe 24, contribution JP-2 25 and its match 26.
+fl log --kind match >matches.txt
+same "$(tail -n +2 matches.txt | awk '{ print $1 }' | tr '\n' ' ')" "6 8 12 18 23 26 " \
+	"six matches, each right after the contribution that names its pledge"
+contains matches.txt "^ +12 .* match +UPRP +NOR +USD +10,000\.00 +10,000\.00 +applies 11 to pledge 10: named by the contribution$" \
+	"match 12 applies all of contribution 11 to pledge 10"
+contains matches.txt "^ +18 .* match +UPRI +CHE +CHF +100,000\.00 +113,636\.36 +applies 17 to pledge 15: named by the contribution$" \
+	"match 18 applies all of contribution 17 to pledge 15"
+contains matches.txt "^ +23 .* match +UPRP +NOR +USD +25,000\.00 +25,000\.00 +applies 22 to pledge 10: named by the contribution$" \
+	"match 23 applies all of contribution 22 to pledge 10"
+contains matches.txt "^ +26 .* match +UPRI +JPN +JPY +2,000,000 +12,779\.55 +applies 25 to pledge 4: named by the contribution$" \
+	"match 26 applies all of contribution 25 to pledge 4"
 same "$(sqlite3 "$FUNDLEDGER_LEDGER" 'SELECT group_concat(size) FROM checkpoints ORDER BY size')" \
-	"7,8,9,10,11,12,13,14,15,16,17,18,19,20" "one signed checkpoint per write, at its new size"
-# Each names the one before it: 7 follows 0 (none), 8 follows 7, ..., 20 follows 19.
+	"9,10,12,13,14,15,16,18,19,20,21,23,24,26" \
+	"one signed checkpoint per write, at its new size (a contribution and its match under one)"
+expect 2 "no checkpoint between a contribution and its match" fl checkpoint --size 11
+same "$(cat "$ERR")" "fundledger: no checkpoint at size 11" "the contribution and its match are one batch"
+# Each names the one before it: 9 follows 0 (none), 10 follows 9, 12 follows 10, ..., 26 follows 24.
 chain=""
-for size in 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+for size in 9 10 12 13 14 15 16 18 19 20 21 23 24 26; do
 	chain="$chain $(fl checkpoint --size "$size" | line 4 /dev/stdin | sed 's/^fundledger\.previous //')>$size"
 done
-same "$chain" " 0>7 7>8 8>9 9>10 10>11 11>12 12>13 13>14 14>15 15>16 16>17 17>18 18>19 19>20" \
+same "$chain" " 0>9 9>10 10>12 12>13 13>14 14>15 15>16 16>18 18>19 19>20 20>21 21>23 23>24 24>26" \
 	"the checkpoints form a chain: each one's previous line names the one before it"
 
-expect 0 "verify the 20-entry ledger" fl verify
-same "$(line 1 "$OUT")" "OK 20 entries, head $(hash_of 20)" \
-	"verify line 1: 20 entries, head = SHA-256 of entry 20's bytes"
+expect 0 "verify the 26-entry ledger" fl verify
+same "$(line 1 "$OUT")" "OK 26 entries, head $(hash_of 26)" \
+	"verify line 1: 26 entries, head = SHA-256 of entry 26's bytes"
 expect 0 "checkpoint prints the latest" fl checkpoint
-cp "$OUT" cp20
-ROOT20=$(line 3 cp20)
-same "$(line 2 cp20)" 20 "the latest checkpoint is at size 20"
+cp "$OUT" cp26
+ROOT26=$(line 3 cp26)
+same "$(line 2 cp26)" 26 "the latest checkpoint is at size 26"
 expect 0 "verify" fl verify
-same "$(line 2 "$OUT")" "root $ROOT20, 14 signed checkpoints, 0 cosignatures" \
+same "$(line 2 "$OUT")" "root $ROOT26, 14 signed checkpoints, 0 cosignatures" \
 	"verify line 2: the checkpoint's root, 14 checkpoints, no cosignatures"
 VERIFIED=$(cat "$OUT")
-expect 0 "checkpoint --size 7 prints the earlier one" fl checkpoint --size 7
-same "$(cat "$OUT")" "$(cat cp7)" "checkpoint --size 7: the same note as after the import"
-expect 0 "checkpoint --size 20 is the latest" fl checkpoint --size 20
-same "$(cat "$OUT")" "$(cat cp20)" "checkpoint --size 20: the same note"
+expect 0 "checkpoint --size 9 prints the earlier one" fl checkpoint --size 9
+same "$(cat "$OUT")" "$(cat cp9)" "checkpoint --size 9: the same note as after the import"
+expect 0 "checkpoint --size 26 is the latest" fl checkpoint --size 26
+same "$(cat "$OUT")" "$(cat cp26)" "checkpoint --size 26: the same note"
 
 # ---- the roots are RFC 6962, recomputed without fundledger ----
-same "$(rfc_root 20)" "$ROOT20" "RFC 6962 root of the 20 entries (sh/awk/openssl) = the checkpoint's"
-same "$(rfc_root 7)" "$(line 3 cp7)" "RFC 6962 root of the first 7 entries = the checkpoint at 7"
-same "$(rfc_root 13)" "$(fl checkpoint --size 13 | line 3 /dev/stdin)" \
-	"RFC 6962 root of the first 13 entries = the checkpoint at 13"
+same "$(rfc_root 26)" "$ROOT26" "RFC 6962 root of the 26 entries (sh/awk/openssl) = the checkpoint's"
+same "$(rfc_root 9)" "$(line 3 cp9)" "RFC 6962 root of the first 9 entries = the checkpoint at 9"
+same "$(rfc_root 16)" "$(fl checkpoint --size 16 | line 3 /dev/stdin)" \
+	"RFC 6962 root of the first 16 entries = the checkpoint at 16"
 
 # ---- checkpoint verify: any C2SP signed note ----
 expect 0 "checkpoint verify: our latest checkpoint with the treasurer's key" \
-	fl checkpoint verify --key "$VKEY" cp20
+	fl checkpoint verify --key "$VKEY" cp26
 same "$(cat "$OUT")" "OK 1 of 1 signatures verified by known keys
   test.example/treasurer
-checkpoint: origin $ORIGIN, size 20, root $ROOT20" "checkpoint verify: what verified, and the checkpoint"
-expect 0 "checkpoint verify: the key given as a file" fl checkpoint verify --key treasurer.vkey cp7
-contains "$OUT" "^checkpoint: origin $ORIGIN, size 7, root " "checkpoint verify (key file): size 7"
-sed '2s/^20$/21/' cp20 >cp20.size
-expect 1 "checkpoint verify: the size changed" fl checkpoint verify --key "$VKEY" cp20.size
+checkpoint: origin $ORIGIN, size 26, root $ROOT26" "checkpoint verify: what verified, and the checkpoint"
+expect 0 "checkpoint verify: the key given as a file" fl checkpoint verify --key treasurer.vkey cp9
+contains "$OUT" "^checkpoint: origin $ORIGIN, size 9, root " "checkpoint verify (key file): size 9"
+sed '2s/^26$/27/' cp26 >cp26.size
+expect 1 "checkpoint verify: the size changed" fl checkpoint verify --key "$VKEY" cp26.size
 same "$(cat "$ERR")" "fundledger: note: signature by test.example/treasurer does not verify" \
 	"checkpoint verify: a changed checkpoint does not verify"
-same "$(line 4 cp20)" "fundledger.previous 19" "the checkpoint at 20 follows the one at 19"
-sed '4s/^fundledger\.previous 19$/fundledger.previous 18/' cp20 >cp20.prev
-same "$(line 4 cp20.prev)" "fundledger.previous 18" "a copy with its previous line edited"
-expect 1 "checkpoint verify: the previous line changed" fl checkpoint verify --key "$VKEY" cp20.prev
+same "$(line 4 cp26)" "fundledger.previous 24" "the checkpoint at 26 follows the one at 24"
+sed '4s/^fundledger\.previous 24$/fundledger.previous 23/' cp26 >cp26.prev
+same "$(line 4 cp26.prev)" "fundledger.previous 23" "a copy with its previous line edited"
+expect 1 "checkpoint verify: the previous line changed" fl checkpoint verify --key "$VKEY" cp26.prev
 same "$(cat "$ERR")" "fundledger: note: signature by test.example/treasurer does not verify" \
 	"checkpoint verify: the previous line is signed"
-expect 2 "checkpoint verify needs a key" fl checkpoint verify cp20
-expect 2 "checkpoint verify: a malformed key" fl checkpoint verify --key "not+a+key" cp20
+expect 2 "checkpoint verify needs a key" fl checkpoint verify cp26
+expect 2 "checkpoint verify: a malformed key" fl checkpoint verify --key "not+a+key" cp26
 
 # The Go sumdb note test vector (golang.org/x/mod sumdb/note, note_test.go: TestSign, TestOpen).
 PETER=PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW
@@ -222,26 +250,26 @@ same "$(state)" "$BEFORE" "wrong passphrase: nothing written"
 add_auditor
 AVKEY=$(cat auditor.vkey)
 expect 0 "cosign the latest checkpoint with the auditor's key" fl cosign --key auditor.key
-same "$(line 1 "$OUT")" "cosigned the checkpoint at size 20:" "cosign: which checkpoint"
+same "$(line 1 "$OUT")" "cosigned the checkpoint at size 26:" "cosign: which checkpoint"
 contains "$OUT" "^— test\.example/auditor [A-Za-z0-9+/]{102}==$" \
 	"cosign: a cosignature line (key ID, timestamp, signature)"
 COSIG=$(line 2 "$OUT")
 expect 0 "checkpoint shows the cosignature" fl checkpoint
-same "$(cat "$OUT")" "$(cat cp20)
+same "$(cat "$OUT")" "$(cat cp26)
 $COSIG" "checkpoint: the treasurer's note with the cosignature appended"
-cp "$OUT" cp20.cosigned
+cp "$OUT" cp26.cosigned
 expect 0 "checkpoint verify: treasurer and auditor keys" \
-	fl checkpoint verify --key "$VKEY" --key "$AVKEY" cp20.cosigned
+	fl checkpoint verify --key "$VKEY" --key "$AVKEY" cp26.cosigned
 same "$(line 1 "$OUT")" "OK 2 of 2 signatures verified by known keys" "both verify"
 # 2026-03-01T12:00:00Z, the fixed clock, is 1772366400.
 same "$(line 3 "$OUT")" "  test.example/auditor (cosignature, time 1772366400)" \
 	"the cosignature's time is the clock's"
 expect 0 "verify counts the cosignature" fl verify
-same "$(line 2 "$OUT")" "root $ROOT20, 14 signed checkpoints, 1 cosignatures" "verify: 1 cosignature"
+same "$(line 2 "$OUT")" "root $ROOT26, 14 signed checkpoints, 1 cosignatures" "verify: 1 cosignature"
 VERIFIED=$(cat "$OUT")
 BEFORE=$(state)
 expect 2 "a second cosignature by the same key is refused" fl cosign --key auditor.key
-same "$(cat "$ERR")" "fundledger: test.example/auditor has already cosigned the checkpoint at size 20" \
+same "$(cat "$ERR")" "fundledger: test.example/auditor has already cosigned the checkpoint at size 26" \
 	"second cosign: the message"
 expect 2 "cosign with a treasurer key is refused" fl cosign --key treasurer.key
 same "$(cat "$ERR")" "fundledger: this key is not an authorised auditor key" \
@@ -259,13 +287,13 @@ same "$(sqlite3 broken.db 'SELECT count(*) FROM cosignatures')" 1 \
 	"the broken copy keeps only the earlier cosignature"
 
 # ---- inclusion proofs ----
-for seq in 1 11 20; do
+for seq in 1 11 26; do
 	expect 0 "proof inclusion $seq" fl proof inclusion "$seq" --out "incl.$seq"
 	same "$(head -n 1 "incl.$seq")" "c2sp.org/tlog-proof@v1" "proof $seq: a tlog-proof file"
 	same "$(sed -n 3p "incl.$seq")" "index $((seq - 1))" "proof $seq: its 0-based index"
 	expect 0 "proof $seq verifies with the log's key" fl proof verify "incl.$seq" --key "$VKEY"
-	same "$(line 1 "$OUT")" "OK entry $seq is in $ORIGIN at size 20 (root $ROOT20)" \
-		"proof $seq: entry, origin, size and root"
+	same "$(line 1 "$OUT")" "OK entry $seq is in $ORIGIN at size 26 (root $ROOT26)" \
+		"proof $seq: entry, origin, size and root (26 is a match)"
 	fl show "$seq" --format hex >"entry.$seq.hex"
 	xxd -r -p "entry.$seq.hex" >"entry.$seq.bin"
 	expect 0 "proof $seq with --entry (hex)" \
@@ -300,58 +328,58 @@ expect 1 "proof 11 with one hash changed fails" fl proof verify incl.11.hash --k
 same "$(cat "$ERR")" "fundledger: inclusion proof: computed root does not match" \
 	"hash changed: the root differs"
 expect 2 "proof verify needs a key" fl proof verify incl.11
-expect 2 "proof inclusion 21: beyond the ledger" fl proof inclusion 21
+expect 2 "proof inclusion 27: beyond the ledger" fl proof inclusion 27
 cp incl.1 incl.1.kept
-expect 2 "proof inclusion --out an existing file is refused" fl proof inclusion 20 --out incl.1
+expect 2 "proof inclusion --out an existing file is refused" fl proof inclusion 26 --out incl.1
 same "$(cat "$ERR")" "fundledger: incl.1: File exists" "proof --out: the existing file is named"
 same "$(cmp incl.1 incl.1.kept && echo same)" same "proof --out: the existing file is untouched"
 
 # At an earlier checkpoint.
-expect 0 "proof inclusion 5 --size 7" fl proof inclusion 5 --size 7 --out incl.5.at7
-expect 0 "the earlier proof verifies" fl proof verify incl.5.at7 --key "$VKEY"
-same "$(line 1 "$OUT")" "OK entry 5 is in $ORIGIN at size 7 (root $(line 3 cp7))" \
-	"proof at size 7: the root of the checkpoint at 7"
-expect 2 "proof inclusion 9 --size 7: not in that checkpoint" fl proof inclusion 9 --size 7
-same "$(cat "$ERR")" "fundledger: entry 9 is not in the checkpoint of size 7" "why not"
+expect 0 "proof inclusion 5 --size 9" fl proof inclusion 5 --size 9 --out incl.5.at9
+expect 0 "the earlier proof verifies" fl proof verify incl.5.at9 --key "$VKEY"
+same "$(line 1 "$OUT")" "OK entry 5 is in $ORIGIN at size 9 (root $(line 3 cp9))" \
+	"proof at size 9: the root of the checkpoint at 9"
+expect 2 "proof inclusion 10 --size 9: not in that checkpoint" fl proof inclusion 10 --size 9
+same "$(cat "$ERR")" "fundledger: entry 10 is not in the checkpoint of size 9" "why not"
 expect 2 "proof inclusion 2 --size 3: no checkpoint at 3" fl proof inclusion 2 --size 3
 
 # ---- consistency proofs ----
-expect 0 "proof consistency --from 7 --to 20" fl proof consistency --from 7 --to 20 --out cons.7.20
-same "$(head -n 2 cons.7.20)" "fundledger/consistency-proof@v1
-sizes 7 20" "consistency proof: header and sizes"
-expect 0 "it verifies" fl proof verify cons.7.20 --key "$VKEY"
-same "$(cat "$OUT")" "OK $ORIGIN at size 20 extends size 7 (append-only; root $ROOT20)" \
-	"consistency 7 -> 20: OK"
-expect 0 "proof consistency --from 9 (to the latest)" fl proof consistency --from 9 --out cons.9
-expect 0 "it verifies" fl proof verify cons.9 --key "$VKEY" --key "$AVKEY"
-same "$(cat "$OUT")" "OK $ORIGIN at size 20 extends size 9 (append-only; root $ROOT20)" \
-	"consistency 9 -> latest: OK"
-expect 0 "proof consistency --from 8 --to 13" fl proof consistency --from 8 --to 13 --out cons.8.13
-expect 0 "it verifies" fl proof verify cons.8.13 --key "$VKEY"
-contains "$OUT" "^OK $ORIGIN at size 13 extends size 8 " "consistency 8 -> 13: OK"
-flip 3 cons.7.20 >cons.hash
+expect 0 "proof consistency --from 9 --to 26" fl proof consistency --from 9 --to 26 --out cons.9.26
+same "$(head -n 2 cons.9.26)" "fundledger/consistency-proof@v1
+sizes 9 26" "consistency proof: header and sizes"
+expect 0 "it verifies" fl proof verify cons.9.26 --key "$VKEY"
+same "$(cat "$OUT")" "OK $ORIGIN at size 26 extends size 9 (append-only; root $ROOT26)" \
+	"consistency 9 -> 26: OK"
+expect 0 "proof consistency --from 12 (to the latest)" fl proof consistency --from 12 --out cons.12
+expect 0 "it verifies" fl proof verify cons.12 --key "$VKEY" --key "$AVKEY"
+same "$(cat "$OUT")" "OK $ORIGIN at size 26 extends size 12 (append-only; root $ROOT26)" \
+	"consistency 12 -> latest: OK"
+expect 0 "proof consistency --from 10 --to 16" fl proof consistency --from 10 --to 16 --out cons.10.16
+expect 0 "it verifies" fl proof verify cons.10.16 --key "$VKEY"
+contains "$OUT" "^OK $ORIGIN at size 16 extends size 10 " "consistency 10 -> 16: OK"
+flip 3 cons.9.26 >cons.hash
 expect 1 "a consistency proof with one hash changed fails" fl proof verify cons.hash --key "$VKEY"
 contains "$ERR" "^fundledger: consistency proof: does not lead to the (first|second) root$" \
 	"hash changed: the roots do not follow"
-sed '2s/.*/sizes 8 20/' cons.7.20 >cons.sizes
+sed '2s/.*/sizes 10 26/' cons.9.26 >cons.sizes
 expect 1 "a consistency proof with its sizes changed fails" fl proof verify cons.sizes --key "$VKEY"
 same "$(cat "$ERR")" "fundledger: the sizes line does not match the checkpoints" "sizes changed"
 expect 1 "a consistency proof with the wrong key fails" \
-	fl proof verify cons.7.20 --key "$(cat other.vkey)"
-expect 2 "proof consistency --from 13 --to 8 is refused" fl proof consistency --from 13 --to 8
+	fl proof verify cons.9.26 --key "$(cat other.vkey)"
+expect 2 "proof consistency --from 16 --to 10 is refused" fl proof consistency --from 16 --to 10
 expect 2 "proof consistency without --from is refused" fl proof consistency
 
 # ---- export bundles ----
 expect 0 "export" fl export --out bundle
-same "$(cat "$OUT")" "exported 20 entries to bundle" "export: what it wrote"
+same "$(cat "$OUT")" "exported 26 entries to bundle" "export: what it wrote"
 same "$(ls bundle | tr '\n' ' ')" "MANIFEST checkpoints currencies entries entries.idx keys " \
 	"the bundle's files"
 same "$(cat bundle/MANIFEST)" "fundledger-bundle/v1
 origin $ORIGIN
-entries 20
-head $(hash_of 20)
-root $ROOT20" "MANIFEST: origin, entries, head and root"
-same "$(wc -c <bundle/entries.idx | tr -d ' ')" 160 "entries.idx: 8 bytes per entry"
+entries 26
+head $(hash_of 26)
+root $ROOT26" "MANIFEST: origin, entries, head and root"
+same "$(wc -c <bundle/entries.idx | tr -d ' ')" 208 "entries.idx: 8 bytes per entry"
 expect 0 "verify --bundle" fl verify --bundle bundle
 same "$(cat "$OUT")" "$VERIFIED" "verify --bundle: the same entries, head, root, checkpoints and cosignature"
 same "$(cat "$ERR")" "fundledger: note: trusting the keys inside the bundle; pin them with --key" \
@@ -362,10 +390,10 @@ same "$(cat "$OUT")" "$VERIFIED" "verify --bundle --key: the same result"
 same "$(cat "$ERR")" "" "no warning when the keys are pinned"
 expect 0 "verify --bundle with only the treasurer's key pinned" \
 	fl verify --bundle bundle --key "$VKEY"
-same "$(line 2 "$OUT")" "root $ROOT20, 14 signed checkpoints, 0 cosignatures" \
+same "$(line 2 "$OUT")" "root $ROOT26, 14 signed checkpoints, 0 cosignatures" \
 	"an unpinned cosigner is not counted"
 expect 1 "verify --bundle with an unknown key pinned" fl verify --bundle bundle --key "$(cat other.vkey)"
-contains "$ERR" "^fundledger: checkpoint at size 7: note: no signature from a known key$" \
+contains "$ERR" "^fundledger: checkpoint at size 9: note: no signature from a known key$" \
 	"the first checkpoint has no known signature"
 expect 2 "export to an existing path is refused" fl export --out bundle
 same "$(cat "$ERR")" "fundledger: bundle already exists" "export over a bundle: why"
@@ -376,23 +404,23 @@ same "$(wc -c <afile | tr -d ' ')" 0 "the file is untouched"
 same "$(ls -d bundle.tmp-* 2>/dev/null)" "" "no temporary directory left behind"
 
 # ---- a trusted checkpoint kept by the auditor ----
-fl checkpoint >kept.20
-expect 0 "verify --trusted with the latest checkpoint" fl verify --trusted kept.20
+fl checkpoint >kept.26
+expect 0 "verify --trusted with the latest checkpoint" fl verify --trusted kept.26
 same "$(cat "$OUT")" "$VERIFIED
-extends the trusted checkpoint at size 20" "verify --trusted: OK, and says so"
-expect 0 "verify --trusted with the checkpoint at 7" fl verify --trusted cp7
-contains "$OUT" "^extends the trusted checkpoint at size 7$" "an older trusted checkpoint holds"
+extends the trusted checkpoint at size 26" "verify --trusted: OK, and says so"
+expect 0 "verify --trusted with the checkpoint at 9" fl verify --trusted cp9
+contains "$OUT" "^extends the trusted checkpoint at size 9$" "an older trusted checkpoint holds"
 fl rate --currency NOK --rate 10.5 --date 2026-01-01 >/dev/null
 fl contribute --donor NOR --fund VFTC --currency NOK --amount 1000000 --date 2026-02-16 \
 	--bank-ref NO-3 >/dev/null
-same "$(count)" 22 "two more writes"
-expect 0 "after more writes the kept checkpoint still holds" fl verify --trusted kept.20
-same "$(line 1 "$OUT")" "OK 22 entries, head $(hash_of 22)" "22 entries"
-same "$(line 3 "$OUT")" "extends the trusted checkpoint at size 20" "it extends the kept checkpoint"
-expect 0 "verify --bundle --trusted: the bundle extends the checkpoint at 7" \
-	fl verify --bundle bundle --key "$VKEY" --trusted cp7
-contains "$OUT" "^extends the trusted checkpoint at size 7$" "the bundle extends it too"
-flip 3 kept.20 >kept.forged
+same "$(count)" 28 "two more writes"
+expect 0 "after more writes the kept checkpoint still holds" fl verify --trusted kept.26
+same "$(line 1 "$OUT")" "OK 28 entries, head $(hash_of 28)" "28 entries"
+same "$(line 3 "$OUT")" "extends the trusted checkpoint at size 26" "it extends the kept checkpoint"
+expect 0 "verify --bundle --trusted: the bundle extends the checkpoint at 9" \
+	fl verify --bundle bundle --key "$VKEY" --trusted cp9
+contains "$OUT" "^extends the trusted checkpoint at size 9$" "the bundle extends it too"
+flip 3 kept.26 >kept.forged
 expect 1 "a forged trusted checkpoint is refused" fl verify --trusted kept.forged
 contains "$ERR" "^fundledger: the trusted checkpoint: note: signature by test.example/treasurer does not verify$" \
 	"forged trusted checkpoint: its signature fails"
@@ -460,7 +488,7 @@ for from in 258 259; do
 done
 
 expect 0 "the main ledger still verifies" fl verify
-contains "$OUT" "^OK 22 entries, " "the main ledger: 22 entries"
+contains "$OUT" "^OK 28 entries, " "the main ledger: 28 entries"
 
 # ---- a deleted last checkpoint blocks further writes ----
 # Dropping the newest checkpoint leaves the last entries unsigned (verify fails); the next

@@ -184,6 +184,14 @@ cps=$(grep '^root ' "$T/readme_ok" | tail -n 1 | sed 's/.*, \([0-9]*\) signed ch
 same "$(sqlite3 "$TOUR/tour.db" 'SELECT count(*) FROM checkpoints')" "$cps" \
 	"the tour's ledger holds the $cps signed checkpoints the README says"
 check_blocks "$RCMD" "README tour" 8
+# The two contributions that name their pledge (--pledge, and the CSV file's pledge column) are
+# each followed by the match that applies the whole contribution to that pledge; no other match.
+fl -c "$TOUR/tour-config/fundledger.yaml" -d "$TOUR/tour.db" log --kind match >"$T/tour-matches"
+same "$(($(wc -l <"$T/tour-matches") - 1))" 2 "the tour's ledger holds two matches"
+contains "$T/tour-matches" "^ +4 +2026-03-02 +match +VFTC +NOR +EUR +250,000\.00 +271,444\.08 +applies 3 to pledge 2: named by the contribution$" \
+	"entry 4 is the match applying all of contribution 3 to pledge 2"
+contains "$T/tour-matches" "^ +8 +2026-03-02 +match +UPRP +CHE +CHF +100,000\.00 +112,994\.35 +applies 7 to pledge 6: named by the contribution$" \
+	"entry 8 is the match applying all of the imported contribution 7 to pledge 6"
 check_blocks "$ACMD" "AUDIT.md" 6
 
 # What the tour leaves behind: its key, its configuration, a kept checkpoint, a proof, a bundle.
@@ -198,15 +206,16 @@ same $? 0 "the tour lists its verifier key in tour-config/fundledger.yaml"
 cmp -s "$ROOT/config/fundledger.yaml" "$TOUR/config/fundledger.yaml"
 same $? 0 "the tour leaves config/ itself unchanged"
 # Its text: origin, size, root and the extension line the README names; a blank line; one signature.
-same "$(sed '/^$/,$d' "$TOUR/kept-7.checkpoint")" "fundledger.example.org/ohchr-voluntary-funds
-7
-GgI43VEkiCvF3YbmWWbq6F6TWbFGp44cBcxuJEviJyI=
-fundledger.previous 3" "the kept checkpoint's text is the one the README describes"
-grep -qF '`GgI43VEkiCvF3YbmWWbq6F6TWbFGp44cBcxuJEviJyI=` and `fundledger.previous 3`' "$README"
+# Its previous checkpoint is at 4, not 3: the first contribution and its match were one batch.
+same "$(sed '/^$/,$d' "$TOUR/kept-9.checkpoint")" "fundledger.example.org/ohchr-voluntary-funds
+9
+0GtNcdBrlfGs9Zl2fubFwgzSi9ov3xbS3RLwNZXDnKk=
+fundledger.previous 4" "the kept checkpoint's text is the one the README describes"
+grep -qF '`0GtNcdBrlfGs9Zl2fubFwgzSi9ov3xbS3RLwNZXDnKk=` and `fundledger.previous 4`' "$README"
 same $? 0 "the README describes the kept checkpoint's root and extension line"
-same "$(sed '1,/^$/d' "$TOUR/kept-7.checkpoint" | grep -c '^— fundledger\.example\.org/treasurer [A-Za-z0-9+/]*=*$')" 1 \
+same "$(sed '1,/^$/d' "$TOUR/kept-9.checkpoint" | grep -c '^— fundledger\.example\.org/treasurer [A-Za-z0-9+/]*=*$')" 1 \
 	"the kept checkpoint carries one signature, by the tour's treasurer key"
-same "$(sed '1,/^$/d' "$TOUR/kept-7.checkpoint" | wc -l | tr -d ' ')" 1 "and nothing else after its blank line"
+same "$(sed '1,/^$/d' "$TOUR/kept-9.checkpoint" | wc -l | tr -d ' ')" 1 "and nothing else after its blank line"
 for d in "$README" "$ROOT/docs/AUDIT.md"; do
 	grep -Eq '^— [^ ]+ [A-Za-z0-9+/]{40,}=*$' "$d"
 	same $? 1 "$(basename "$d") shows no signature line verbatim (they change with every key)"
@@ -222,10 +231,11 @@ same $? 0 "AUDIT.md's auditor.vkey is one verifier key of type 0x04"
 grep -A1 -xF "  - vkey: $(cat "$TOUR/auditor.vkey")" "$TOUR/tour-config/fundledger.yaml" |
 	tail -n 1 | grep -qx '    role: auditor'
 same $? 0 "AUDIT.md lists the auditor key with the role auditor"
-same "$(sqlite3 "$TOUR/tour.db" 'SELECT size, signer FROM cosignatures')" "10|auditor.example.org/board" \
-	"the ledger holds the auditor's one cosignature, on the checkpoint of size 10"
-same "$(grep -c '^— ' "$TOUR/kept-10.checkpoint")" 2 "the kept checkpoint of size 10 carries two signature lines"
-same "$(sqlite3 "$TOUR/rolled-back.db" 'SELECT count(*) FROM entries')" 3 "AUDIT.md's rolled-back copy holds 3 entries"
+same "$(sqlite3 "$TOUR/tour.db" 'SELECT size, signer FROM cosignatures')" "12|auditor.example.org/board" \
+	"the ledger holds the auditor's one cosignature, on the checkpoint of size 12"
+same "$(grep -c '^— ' "$TOUR/kept-12.checkpoint")" 2 "the kept checkpoint of size 12 carries two signature lines"
+same "$(sqlite3 "$TOUR/rolled-back.db" 'SELECT count(*) FROM entries')" 4 \
+	"AUDIT.md's rolled-back copy holds 4 entries (the first contribution and its match)"
 export FUNDLEDGER_KEY=$LIB_KEY FUNDLEDGER_PASSPHRASE=$LIB_PASSPHRASE
 
 # ---- docs/CSV.md example --------------------------------------------------------------------
@@ -243,9 +253,15 @@ cp "$OUT" "$T/csv/got"
 expect 0 "CSV.md: the example imports again" fl import example.csv
 cat "$OUT" >>"$T/csv/got"
 same "$(cat "$T/csv/got")" "$(cat "$T/csv/expected")" "CSV.md: import output is what the document shows"
-same "$(count)" 7 "CSV.md: the example adds 7 entries"
+same "$(count)" 9 "CSV.md: the example adds 9 entries (7 rows, 2 of them contributions naming a pledge)"
 fl verify >"$OUT"
-contains "$OUT" "^OK 7 entries, head [0-9a-f]{64}$" "CSV.md: the ledger verifies"
+contains "$OUT" "^OK 9 entries, head [0-9a-f]{64}$" "CSV.md: the ledger verifies"
+fl log --kind match >"$OUT"
+same "$(($(wc -l <"$OUT") - 1))" 2 "CSV.md: the example records two matches"
+contains "$OUT" "^ +6 +2026-03-01 +match +VFTC +JPN +JPY +10,000,000 +63,897\.76 +applies 5 to pledge 3: named by the contribution$" \
+	"CSV.md: entry 6 applies all of contribution 5 to pledge 3, as the document says"
+contains "$OUT" "^ +8 +2026-03-01 +match +UPRP +DEU +EUR +100,000\.50 +108,578\.18 +applies 7 to pledge 4: named by the contribution$" \
+	"CSV.md: entry 8 applies all of contribution 7 to pledge 4, as the document says"
 cd "$ROOT" || exit 1
 
 # ---- docs/CONFIG.md: the keys section --------------------------------------------------------
