@@ -4,7 +4,7 @@
 #   make test       unit, CLI, tamper and fuzz-replay tests; ends with "N passed, N failed"
 #   make sanitize   the same suite under ASan+UBSan, in build/sanitize
 #   make demo       a ledger from the bundled sample, verified and summarised
-#   make bench      tools/bench (import and verify against sqlite3 baselines)
+#   make bench      tools/bench (import, verify, reconcile, statement import, against baselines)
 #   make install    PREFIX (/usr/local) and DESTDIR
 
 PREFIX  ?= /usr/local
@@ -108,8 +108,8 @@ clean:
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
 # ---- tools ----
-# Helpers for `make bench`: the synthetic CSV generator and the peak-RSS runner. Standalone
-# programs (no library), built with the same flags as everything else.
+# Helpers for `make bench`: the synthetic ledger and statement generator and the peak-RSS
+# runner. Standalone programs (no library), built with the same flags as everything else.
 TOOLS_BIN = $(BUILD)/tools/gen $(BUILD)/tools/peakrss
 $(BUILD)/tools/%: tools/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)

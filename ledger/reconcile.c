@@ -229,10 +229,13 @@ static int pledge_row(rc *r, const fl_qrow *q)
 	p.pledge = e;
 	p.reversed_by = (uint64_t)q->i[1];
 	p.pledged = e->amount;
-	p.written_off = q->i[2];
-	p.paid = q->i[3];
-	p.usd_received = q->i[4];
-	p.matches = (uint64_t)q->i[5];
+	/* Nothing stands against a reversed pledge: its matches and write-offs are void. */
+	if (!p.reversed_by) {
+		p.written_off = q->i[2];
+		p.paid = q->i[3];
+		p.usd_received = q->i[4];
+		p.matches = (uint64_t)q->i[5];
+	}
 	p.outstanding = p.pledged - p.paid - p.written_off;
 	covered = p.paid + p.written_off;
 	for (size_t k = 0; k < e->n_years; k++) {
@@ -383,29 +386,64 @@ static int within_tolerance(int64_t a, int64_t b)
 	return (i128)d * 10000 <= (i128)b * FL_RECONCILE_FX_TOLERANCE_BP;
 }
 
-static int find_open(const rc *r, uint64_t seq, open_pledge **out)
+/* The open pledge `seq` of a donor to a fund, or NULL. */
+static open_pledge *find_open(const rc *r, const char *donor, const char *fund, uint64_t seq)
 {
-	for (size_t i = 0; i < r->pledges.n; i++) {
+	size_t lo, hi;
+	pledge_range(r, donor, fund, &lo, &hi);
+	for (size_t i = lo; i < hi; i++) {
 		open_pledge *p = vec_at(&r->pledges, i);
-		if (p->seq == seq) {
-			*out = p;
-			return 1;
-		}
+		if (p->seq == seq)
+			return p;
 	}
-	*out = NULL;
-	return 0;
+	return NULL;
+}
+
+/* How a proposal came about, kept instead of its reason text (which is made again from it). */
+enum { WHY_NAMED, WHY_EXACT, WHY_EXACT_FX, WHY_SEVERAL, WHY_ONLY_PART, WHY_ONLY_MORE };
+
+static void make_reason(fl_proposal *pr, int why)
+{
+	switch (why) {
+	case WHY_NAMED:
+		snprintf(pr->reason, sizeof(pr->reason),
+			 "contribution %" PRIu64 " names pledge %" PRIu64, pr->contribution,
+			 pr->pledges[0]);
+		break;
+	case WHY_EXACT:
+		snprintf(pr->reason, sizeof(pr->reason),
+			 "the amount is what pledge %" PRIu64 " has outstanding", pr->pledges[0]);
+		break;
+	case WHY_EXACT_FX:
+		snprintf(pr->reason, sizeof(pr->reason),
+			 "the amount converts to what pledge %" PRIu64 " has outstanding",
+			 pr->pledges[0]);
+		break;
+	case WHY_SEVERAL:
+		snprintf(pr->reason, sizeof(pr->reason),
+			 "the amount is what the %zu oldest open pledges have outstanding together",
+			 pr->n);
+		break;
+	case WHY_ONLY_PART:
+		snprintf(pr->reason, sizeof(pr->reason), "the only open pledge; a part payment");
+		break;
+	default:
+		snprintf(pr->reason, sizeof(pr->reason),
+			 "the only open pledge; it pays more than is outstanding");
+		break;
+	}
 }
 
 /* Rule "named": the pledge the contribution names, if it stands, is in range and no match
- * between the two was ever recorded (an undone one is the treasurer's decision). */
-static int try_named(rc *r, const open_receipt *c, fl_proposal *pr)
+ * between the two was ever recorded (an undone one is the treasurer's decision). 1 when it
+ * applies, 0 when not, or a negative code. */
+static int try_named(rc *r, const open_receipt *c, fl_proposal *pr, int *why)
 {
 	fl_ref_info info;
 	uint64_t seqs[1];
 	size_t n;
 	int64_t s;
 	int ok, err;
-	open_pledge *o;
 
 	if (!c->named)
 		return 0;
@@ -430,19 +468,27 @@ static int try_named(rc *r, const open_receipt *c, fl_proposal *pr)
 	pr->pledges[0] = c->named;
 	pr->amounts[0] = c->remaining;
 	pr->settles[0] = s;
-	snprintf(pr->reason, sizeof(pr->reason), "contribution %" PRIu64 " names pledge %" PRIu64,
-		 c->seq, c->named);
-	if (find_open(r, c->named, &o))
-		o->outstanding -= s;
+	*why = WHY_NAMED;
 	return 1;
 }
 
-static int propose(rc *r, const open_receipt *c, fl_proposal *pr)
+static int is_exact(const open_pledge *p, const open_receipt *c, int64_t conv)
 {
-	size_t lo, hi, nc = 0;
+	return strcmp(p->currency, c->currency) == 0 ? conv == p->outstanding
+						      : within_tolerance(conv, p->outstanding);
+}
+
+/*
+ * The proposal for receipt c against the pledges' outstanding amounts as they stand. Applies
+ * nothing: the caller takes what a proposal of rules 1-4 settles off the pledges (take()).
+ */
+static int propose(rc *r, const open_receipt *c, fl_proposal *pr, int *why)
+{
+	size_t lo, hi, nc = 0, nlist = 0;
 	size_t cand[FL_RECONCILE_SPLIT_MAX];
 	int64_t conv[FL_RECONCILE_SPLIT_MAX];
-	size_t more = 0;
+	open_pledge *ex = NULL, *ex2 = NULL;
+	int64_t ex_conv = 0;
 	int err;
 
 	memset(pr, 0, sizeof(*pr));
@@ -452,11 +498,13 @@ static int propose(rc *r, const open_receipt *c, fl_proposal *pr)
 	pr->currency = c->currency;
 	pr->date = c->date;
 	pr->amount = c->remaining;
-	if ((err = try_named(r, c, pr)) != 0)
+	if ((err = try_named(r, c, pr, why)) != 0)
 		return err < 0 ? err : 0;
 
 	/* Candidates: open pledges of the donor to the fund, pledged on or before the receipt,
-	 * still outstanding, in a currency the rates of its value date convert to. */
+	 * still outstanding, in a currency the rates of its value date convert to; in due-date
+	 * order. Every candidate is weighed for "exact"; the first ones are kept for "several"
+	 * and for listing. */
 	pledge_range(r, c->donor, c->fund, &lo, &hi);
 	for (size_t i = lo; i < hi; i++) {
 		open_pledge *p = vec_at(&r->pledges, i);
@@ -468,12 +516,19 @@ static int propose(rc *r, const open_receipt *c, fl_proposal *pr)
 			return err;
 		if (!ok)
 			continue;
-		if (nc == FL_RECONCILE_SPLIT_MAX) {
-			more++;
-			continue;
+		if (nlist < FL_RECONCILE_SPLIT_MAX) {
+			conv[nlist] = s;
+			cand[nlist++] = i;
 		}
-		conv[nc] = s;
-		cand[nc++] = i;
+		nc++;
+		if (is_exact(p, c, s)) {
+			if (!ex) {
+				ex = p;
+				ex_conv = s;
+			} else if (!ex2 && strcmp(p->due, ex->due) == 0) {
+				ex2 = p;
+			}
+		}
 	}
 	if (nc == 0) {
 		pr->rule = FL_RULE_NONE;
@@ -483,51 +538,34 @@ static int propose(rc *r, const open_receipt *c, fl_proposal *pr)
 		return 0;
 	}
 	/* Exact: the amount settles what one pledge has outstanding (within the tolerance
-	 * across currencies). The candidates are in due-date order: the first exact one
-	 * wins, unless another falls due the same day. */
-	for (size_t k = 0; k < nc; k++) {
-		open_pledge *p = vec_at(&r->pledges, cand[k]);
-		int same = strcmp(p->currency, c->currency) == 0;
-		if (same ? conv[k] != p->outstanding : !within_tolerance(conv[k], p->outstanding))
-			continue;
-		for (size_t j = k + 1; j < nc; j++) {
-			open_pledge *q = vec_at(&r->pledges, cand[j]);
-			int same_q = strcmp(q->currency, c->currency) == 0;
-			if (strcmp(q->due, p->due) == 0 &&
-			    (same_q ? conv[j] == q->outstanding
-				    : within_tolerance(conv[j], q->outstanding))) {
-				pr->rule = FL_RULE_AMBIGUOUS;
-				pr->n = 2;
-				pr->pledges[0] = p->seq;
-				pr->pledges[1] = q->seq;
-				snprintf(pr->reason, sizeof(pr->reason),
-					 "pledges %" PRIu64 " and %" PRIu64 " are both due %s for "
-					 "this amount",
-					 p->seq, q->seq, p->due);
-				return 0;
-			}
-		}
+	 * across currencies); the one due first wins, unless another falls due the same day. */
+	if (ex && ex2) {
+		pr->rule = FL_RULE_AMBIGUOUS;
+		pr->n = 2;
+		pr->pledges[0] = ex->seq;
+		pr->pledges[1] = ex2->seq;
+		snprintf(pr->reason, sizeof(pr->reason),
+			 "pledges %" PRIu64 " and %" PRIu64 " are both due %s for this amount",
+			 ex->seq, ex2->seq, ex->due);
+		return 0;
+	}
+	if (ex) {
 		pr->rule = FL_RULE_EXACT;
 		pr->n = 1;
-		pr->pledges[0] = p->seq;
+		pr->pledges[0] = ex->seq;
 		pr->amounts[0] = c->remaining;
-		pr->settles[0] = conv[k];
-		snprintf(pr->reason, sizeof(pr->reason),
-			 same ? "the amount is what pledge %" PRIu64 " has outstanding"
-			      : "the amount converts to what pledge %" PRIu64 " has outstanding",
-			 p->seq);
-		p->outstanding -= conv[k];
+		pr->settles[0] = ex_conv;
+		*why = strcmp(ex->currency, c->currency) == 0 ? WHY_EXACT : WHY_EXACT_FX;
 		return 0;
 	}
 	/* Several: the amount is what the oldest open pledges, in its own currency, have
 	 * outstanding together. */
 	{
 		int64_t sum = 0;
-		for (size_t k = 0; k < nc; k++) {
+		for (size_t k = 0; k < nlist; k++) {
 			open_pledge *p = vec_at(&r->pledges, cand[k]);
-			if (strcmp(p->currency, c->currency) || fl_money_add(&sum, p->outstanding) < 0)
-				break;
-			if (sum > c->remaining)
+			if (strcmp(p->currency, c->currency) || fl_money_add(&sum, p->outstanding) < 0 ||
+			    sum > c->remaining)
 				break;
 			if (sum == c->remaining && k >= 1) {
 				pr->rule = FL_RULE_SEVERAL;
@@ -537,39 +575,166 @@ static int propose(rc *r, const open_receipt *c, fl_proposal *pr)
 					pr->pledges[j] = q->seq;
 					pr->amounts[j] = q->outstanding;
 					pr->settles[j] = q->outstanding;
-					q->outstanding = 0;
 				}
-				snprintf(pr->reason, sizeof(pr->reason),
-					 "the amount is what the %zu oldest open pledges have "
-					 "outstanding together",
-					 k + 1);
+				*why = WHY_SEVERAL;
 				return 0;
 			}
 		}
 	}
 	/* Only: the donor has one open pledge to the fund; the receipt pays it in part, or
 	 * more than in full. */
-	if (nc == 1 && more == 0) {
+	if (nc == 1) {
 		open_pledge *p = vec_at(&r->pledges, cand[0]);
 		pr->rule = FL_RULE_ONLY;
 		pr->n = 1;
 		pr->pledges[0] = p->seq;
 		pr->amounts[0] = c->remaining;
 		pr->settles[0] = conv[0];
-		snprintf(pr->reason, sizeof(pr->reason), "%s",
-			 conv[0] < p->outstanding ? "the only open pledge; a part payment"
-						  : "the only open pledge; it pays more than is "
-						    "outstanding");
-		p->outstanding -= conv[0];
+		*why = conv[0] < p->outstanding ? WHY_ONLY_PART : WHY_ONLY_MORE;
 		return 0;
 	}
 	pr->rule = FL_RULE_AMBIGUOUS;
-	pr->n = nc;
-	for (size_t k = 0; k < nc; k++)
+	pr->n = nlist;
+	for (size_t k = 0; k < nlist; k++)
 		pr->pledges[k] = ((open_pledge *)vec_at(&r->pledges, cand[k]))->seq;
 	snprintf(pr->reason, sizeof(pr->reason),
-		 "%zu open pledges could take it and no rule picks one", nc + more);
+		 "%zu open pledges could take it and no rule picks one", nc);
 	return 0;
+}
+
+static int applicable(fl_match_rule rule)
+{
+	return rule != FL_RULE_AMBIGUOUS && rule != FL_RULE_NONE;
+}
+
+/* Takes what a proposal settles off the outstanding amounts of its pledges. */
+static void take(rc *r, const open_receipt *c, const fl_proposal *pr)
+{
+	for (size_t k = 0; k < pr->n; k++) {
+		open_pledge *p = find_open(r, c->donor, c->fund, pr->pledges[k]);
+		if (p)
+			p->outstanding -= pr->settles[k];
+	}
+}
+
+/* A proposal of rules 1-4, kept compactly until the report: its parts are in rc.parts. */
+typedef struct {
+	size_t receipt;   /* index in rc.receipts */
+	size_t first, n;  /* its parts */
+	fl_match_rule rule;
+	int why;
+} kept_proposal;
+
+typedef struct {
+	uint64_t pledge;
+	int64_t amount, settle;
+} kept_part;
+
+static int keep(rc *r, vec *kept, vec *parts, size_t receipt, const fl_proposal *pr, int why)
+{
+	kept_proposal *k = vec_push(kept);
+	if (!k)
+		return fl_error_set(FL_ENOMEM, "out of memory");
+	k->receipt = receipt;
+	k->first = parts->n;
+	k->n = pr->n;
+	k->rule = pr->rule;
+	k->why = why;
+	for (size_t j = 0; j < pr->n; j++) {
+		kept_part *x = vec_push(parts);
+		if (!x)
+			return fl_error_set(FL_ENOMEM, "out of memory");
+		x->pledge = pr->pledges[j];
+		x->amount = pr->amounts[j];
+		x->settle = pr->settles[j];
+	}
+	(void)r;
+	return 0;
+}
+
+static int cmp_kept(const void *a, const void *b)
+{
+	const kept_proposal *x = a, *y = b;
+	return x->receipt < y->receipt ? -1 : x->receipt > y->receipt;
+}
+
+/*
+ * Proposals for every open receipt. Receipts are taken in value-date order, each proposal
+ * lowering what its pledges have outstanding for the receipts after it; then the receipts
+ * left ambiguous or unplaced are weighed again against what is left, until nothing changes,
+ * so that what --apply records leaves nothing of rules 1-4 behind. Each receipt is reported
+ * once, in value-date order: its proposal, or what it is against the final amounts.
+ */
+static int propose_all(rc *r)
+{
+	fl_reconcile_totals *t = r->out;
+	vec kept = {NULL, 0, 0, sizeof(kept_proposal)};
+	vec parts = {NULL, 0, 0, sizeof(kept_part)};
+	unsigned char *done = NULL;
+	fl_proposal pr;
+	size_t nk;
+	int err = 0, changed = 1, why = 0;
+
+	if (r->receipts.n && !(done = calloc(r->receipts.n, 1)))
+		return fl_error_set(FL_ENOMEM, "out of memory");
+	while (changed) {
+		changed = 0;
+		for (size_t i = 0; i < r->receipts.n; i++) {
+			open_receipt *c = vec_at(&r->receipts, i);
+			if (done[i])
+				continue;
+			if ((err = propose(r, c, &pr, &why)) < 0)
+				goto out;
+			if (!applicable(pr.rule))
+				continue;
+			take(r, c, &pr);
+			if ((err = keep(r, &kept, &parts, i, &pr, why)) < 0)
+				goto out;
+			done[i] = 1;
+			changed = 1;
+		}
+	}
+	if (kept.n)
+		qsort(kept.data, kept.n, kept.size, cmp_kept);
+	nk = 0;
+	for (size_t i = 0; i < r->receipts.n; i++) {
+		open_receipt *c = vec_at(&r->receipts, i);
+		if (nk < kept.n && ((kept_proposal *)vec_at(&kept, nk))->receipt == i) {
+			kept_proposal *k = vec_at(&kept, nk++);
+			memset(&pr, 0, sizeof(pr));
+			pr.contribution = c->seq;
+			pr.fund = c->fund;
+			pr.donor = c->donor;
+			pr.currency = c->currency;
+			pr.date = c->date;
+			pr.amount = c->remaining;
+			pr.rule = k->rule;
+			pr.n = k->n;
+			for (size_t j = 0; j < k->n; j++) {
+				kept_part *x = vec_at(&parts, k->first + j);
+				pr.pledges[j] = x->pledge;
+				pr.amounts[j] = x->amount;
+				pr.settles[j] = x->settle;
+			}
+			make_reason(&pr, k->why);
+			t->proposals++;
+		} else {
+			if ((err = propose(r, c, &pr, &why)) < 0)
+				goto out;
+			if (pr.rule == FL_RULE_AMBIGUOUS)
+				t->ambiguous++;
+			else
+				t->unpledged++;
+		}
+		if (r->v && r->v->proposal && (err = r->v->proposal(r->v->ctx, &pr)) < 0)
+			goto out;
+	}
+	err = 0;
+out:
+	free(done);
+	vec_free(&kept);
+	vec_free(&parts);
+	return err;
 }
 
 static int receipts(rc *r)
@@ -578,7 +743,6 @@ static int receipts(rc *r)
 	fl_qrow q;
 	fl_qparams qp = {r->opt->as_of, r->opt->fund, r->opt->donor, NULL, NULL, NULL};
 	fl_reconcile_totals *t = r->out;
-	fl_proposal pr;
 	int rc_, err;
 
 	/* What standing matches applied, by receipt currency. */
@@ -637,21 +801,9 @@ static int receipts(rc *r)
 	if (rc_ < 0)
 		return rc_;
 
-	qsort(r->pledges.data, r->pledges.n, r->pledges.size, cmp_pledge);
-	for (size_t i = 0; i < r->receipts.n; i++) {
-		open_receipt *c = vec_at(&r->receipts, i);
-		if ((err = propose(r, c, &pr)) < 0)
-			goto done;
-		if (pr.rule == FL_RULE_AMBIGUOUS)
-			t->ambiguous++;
-		else if (pr.rule == FL_RULE_NONE)
-			t->unpledged++;
-		else
-			t->proposals++;
-		if (r->v && r->v->proposal && (err = r->v->proposal(r->v->ctx, &pr)) < 0)
-			goto done;
-	}
-	err = 0;
+	if (r->pledges.n)
+		qsort(r->pledges.data, r->pledges.n, r->pledges.size, cmp_pledge);
+	err = propose_all(r);
 done:
 	fl_store_iter_free(it);
 	return err;

@@ -882,16 +882,16 @@ static const char *const QUERY_SQL[] = {
 		" ORDER BY p.seq",
 	[FL_Q_RECEIPTS] =
 		"SELECT seq, canon, applied FROM (SELECT c.seq, c.canon, c.amount, c.date,"
-		" (SELECT coalesce(sum(m.amount), 0) FROM entries m JOIN entries p ON p.seq = m.ref"
-		"  WHERE m.ref2 = c.seq AND m.kind = 6 AND p.date <= :asof AND" LIVE("m") " AND"
-		LIVE("p") ") AS applied"
+		" (SELECT coalesce(sum(m.amount), 0) FROM entries m"
+		"  WHERE m.ref2 = c.seq AND m.kind = 6 AND" LIVE("m") " AND" LIVE_REF("m.ref")
+		") AS applied"
 		" FROM entries c WHERE c.kind = 2 AND c.date <= :asof AND" LIVE("c") FUND_DONOR("c")
 		") WHERE applied < amount ORDER BY date, seq",
 	[FL_Q_APPLIED] =
 		"SELECT m.currency, coalesce(sum(m.amount), 0), coalesce(sum(m.usd), 0)"
-		" FROM entries m JOIN entries c ON c.seq = m.ref2 JOIN entries p ON p.seq = m.ref"
-		" WHERE m.ref2 IS NOT NULL AND m.kind = 6 AND c.date <= :asof AND p.date <= :asof"
-		" AND" LIVE("m") " AND" LIVE("c") " AND" LIVE("p") FUND_DONOR("m")
+		" FROM entries m JOIN entries c ON c.seq = m.ref2"
+		" WHERE m.ref2 IS NOT NULL AND m.kind = 6 AND c.date <= :asof"
+		" AND" LIVE("m") " AND" LIVE("c") " AND" LIVE_REF("m.ref") FUND_DONOR("m")
 		" GROUP BY m.currency ORDER BY m.currency",
 	[FL_Q_STATEMENTS] =
 		"SELECT s.seq, s.canon FROM entries s INDEXED BY entries_stmt WHERE s.kind = 7 AND"

@@ -145,10 +145,10 @@ void fl_store_iter_free(fl_store_iter *it);
  * donor narrow when not NULL. "Standing": not reversed (see fl_store_applied for matches).
  *   FL_Q_PLEDGES      pledges dated <= as_of, by seq: i = seq, reversed_by, written off,
  *                     settled, USD received, matches (standing, contributions <= as_of)
- *   FL_Q_RECEIPTS     standing contributions <= as_of not wholly applied, by date and seq:
- *                     i = seq, applied
- *   FL_Q_APPLIED      standing matches of standing pairs <= as_of, by contribution
- *                     currency: t = currency; i = amount, usd
+ *   FL_Q_RECEIPTS     standing contributions <= as_of not wholly applied (by any standing
+ *                     match), by date and seq: i = seq, applied
+ *   FL_Q_APPLIED      standing matches of contributions <= as_of, by contribution currency:
+ *                     t = currency; i = amount, usd
  *   FL_Q_STATEMENTS   standing statements by seq: i = seq
  *   FL_Q_LINES        lines <= as_of of standing statements with no standing bank match:
  *                     i = seq

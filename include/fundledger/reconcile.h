@@ -162,7 +162,8 @@ typedef struct {
 /*
  * Runs the reconciliation and calls v's callbacks (any may be NULL) in the order above; a
  * callback returning a negative code stops it with that code. l needs a configuration.
- * 0, FL_EINVALID (bad options), database and memory errors.
+ * 0, FL_EINVALID (a bad date), FL_ENOTFOUND (an unknown fund or donor), database and memory
+ * errors.
  */
 int fl_reconcile(fl_reconcile_totals *out, fl_ledger *l, const fl_reconcile_options *opt,
 		 const fl_reconcile_visitor *v) FL_WARN_UNUSED;
