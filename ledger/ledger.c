@@ -46,6 +46,13 @@ struct fl_ledger {
 	uint64_t stmt_left;
 	int64_t stmt_sum, stmt_closing;
 	char stmt_currency[FL_CURRENCY_LEN + 1];
+	/* Within a batch, the last contribution appended (and what matches applied of it) and
+	 * the last pledge looked up, so that a contribution and the match that follows it cost
+	 * no extra reads. Cleared at begin, and when a reversal names them. */
+	fl_entry lc;
+	int64_t lc_applied;
+	uint64_t lp_seq;
+	fl_ref_info lp;
 };
 
 int fl_ledger_init(const char *path, const char *origin, const char *created_at)
@@ -164,6 +171,8 @@ int fl_ledger_begin(fl_ledger *l, const char *recorded_by, const char *recorded_
 		return err;
 	l->in_batch = 1;
 	l->stmt_seq = l->stmt_left = 0;
+	l->lc.seq = 0;
+	l->lp_seq = 0;
 	strcpy(l->by, recorded_by);
 	strcpy(l->at, recorded_at);
 	fl_rates_clear(&l->rates);
@@ -328,11 +337,19 @@ static int load_live(fl_ledger *l, uint64_t seq, fl_ref_info *out, const char *r
 static int load_pledge(fl_ledger *l, uint64_t seq, fl_ref_info *p)
 {
 	int err;
+	if (l->in_batch && seq && seq == l->lp_seq) {
+		*p = l->lp;
+		return 0;
+	}
 	if ((err = load_live(l, seq, p, "pledge")) < 0)
 		return err;
 	if (p->kind != FL_KIND_PLEDGE)
 		return fl_error_set(FL_EINVALID, "entry %llu is a %s, not a pledge",
 				    (unsigned long long)seq, fl_kind_name((fl_kind)p->kind));
+	if (l->in_batch) {
+		l->lp = *p;
+		l->lp_seq = seq;
+	}
 	return 0;
 }
 
@@ -429,6 +446,10 @@ static int load_contribution(fl_ledger *l, uint64_t seq, fl_entry *out)
 {
 	fl_ref_info c;
 	int err;
+	if (l->in_batch && seq && seq == l->lc.seq) {
+		*out = l->lc;
+		return 0;
+	}
 	if ((err = load_live(l, seq, &c, "contribution")) < 0)
 		return err;
 	if (c.kind != FL_KIND_CONTRIBUTION)
@@ -483,7 +504,9 @@ static int prepare_match(fl_ledger *l, fl_entry *e)
 	strcpy(e->fund, c.fund);
 	strcpy(e->donor, c.donor);
 	strcpy(e->currency, c.currency);
-	if ((err = fl_store_applied(l->store, e->contribution, &applied)) < 0)
+	if (e->contribution == l->lc.seq)
+		applied = l->lc_applied;
+	else if ((err = fl_store_applied(l->store, e->contribution, &applied)) < 0)
 		return err;
 	if (e->amount > c.amount - applied) {
 		unsigned mu = minor_units(l, c.currency);
@@ -818,6 +841,16 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 							 "closing balances differ");
 	} else if (e->kind == FL_KIND_BANKLINE) {
 		l->stmt_left--;
+	} else if (e->kind == FL_KIND_CONTRIBUTION) {
+		l->lc = *e;
+		l->lc_applied = 0;
+	} else if (e->kind == FL_KIND_MATCH && e->contribution == l->lc.seq) {
+		l->lc_applied += e->amount;
+	} else if (e->kind == FL_KIND_REVERSAL) {
+		if (e->target == l->lc.seq)
+			l->lc.seq = 0;
+		if (e->target == l->lp_seq)
+			l->lp_seq = 0;
 	}
 	{
 		fl_hash leaf;

@@ -114,6 +114,17 @@ static void vec_free(vec *v)
 	v->n = v->cap = 0;
 }
 
+/* The days of one currency that bank statements cover. */
+typedef struct {
+	char currency[FL_CURRENCY_LEN + 1];
+	char from[FL_DATE_LEN + 1], to[FL_DATE_LEN + 1];
+} coverage;
+
+/* A reversal: the entry it cancels and its own seq. */
+typedef struct {
+	uint64_t target, by;
+} reversal;
+
 typedef struct {
 	fl_ledger *l;
 	fl_store *s;
@@ -123,9 +134,32 @@ typedef struct {
 	fl_reconcile_totals *out;
 	fl_rates rates;
 	fl_entry e;      /* scratch decode */
+	fl_buf canon;    /* scratch bytes */
+	vec reversed;    /* reversal, by target: every reversal (corrections are few) */
+	vec covs;        /* coverage */
 	vec pledges;     /* open_pledge */
 	vec receipts;    /* open_receipt */
+	vec bank_contribs; /* bank_item: contributions in covered days without a bank match */
+	vec differences;   /* fl_bank_item: confirmed pairs that disagree */
+	int future;        /* some contribution is dated after the as-of date */
 } rc;
+
+/* The reversal of seq, or 0. */
+static uint64_t reversed_by(const rc *r, uint64_t seq)
+{
+	size_t a = 0, z = r->reversed.n;
+	while (a < z) {
+		size_t m = a + (z - a) / 2;
+		const reversal *x = vec_at(&r->reversed, m);
+		if (x->target < seq)
+			a = m + 1;
+		else
+			z = m;
+	}
+	if (a < r->reversed.n && ((const reversal *)vec_at(&r->reversed, a))->target == seq)
+		return ((const reversal *)vec_at(&r->reversed, a))->by;
+	return 0;
+}
 
 static unsigned mu_of(const rc *r, const char *ccy)
 {
@@ -164,6 +198,8 @@ static int add(int64_t *acc, int64_t v)
 {
 	return fl_money_add(acc, v);
 }
+
+static int64_t days_apart(const char *a, const char *b);
 
 /* ---- pledges ---- */
 
@@ -212,7 +248,14 @@ static int usd_of(int64_t *out, int64_t amount, unsigned mu, uint64_t rate)
 	return fl_money_to_usd(out, amount, mu, rate);
 }
 
-static int pledge_row(rc *r, const fl_qrow *q)
+/* What stands against one pledge, summed from the match and write-off streams. */
+typedef struct {
+	int64_t written_off, settled, usd;
+	uint64_t matches;
+} pledge_sums;
+
+/* One pledge (decoded in r->e): its report, its totals, and kept if still open. */
+static int pledge_row(rc *r, uint64_t rev_by, const pledge_sums *sums)
 {
 	fl_pledge_report p;
 	const fl_entry *e = &r->e;
@@ -223,18 +266,16 @@ static int pledge_row(rc *r, const fl_qrow *q)
 	int err;
 
 	memset(&p, 0, sizeof(p));
-	if ((err = fl_entry_decode(&r->e, q->blob, q->blob_len)) < 0)
-		return fl_error_prefix("entry %" PRId64 ": ", q->i[0]);
 	p.seq = e->seq;
 	p.pledge = e;
-	p.reversed_by = (uint64_t)q->i[1];
+	p.reversed_by = rev_by;
 	p.pledged = e->amount;
 	/* Nothing stands against a reversed pledge: its matches and write-offs are void. */
 	if (!p.reversed_by) {
-		p.written_off = q->i[2];
-		p.paid = q->i[3];
-		p.usd_received = q->i[4];
-		p.matches = (uint64_t)q->i[5];
+		p.written_off = sums->written_off;
+		p.paid = sums->settled;
+		p.usd_received = sums->usd;
+		p.matches = sums->matches;
 	}
 	p.outstanding = p.pledged - p.paid - p.written_off;
 	covered = p.paid + p.written_off;
@@ -737,84 +778,366 @@ out:
 	return err;
 }
 
+static int cmp_receipt(const void *a, const void *b)
+{
+	const open_receipt *x = a, *y = b;
+	int c = strcmp(x->date, y->date);
+	return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
 static int receipts(rc *r)
 {
-	fl_store_iter *it = NULL;
-	fl_qrow q;
-	fl_qparams qp = {r->opt->as_of, r->opt->fund, r->opt->donor, NULL, NULL, NULL};
-	fl_reconcile_totals *t = r->out;
-	int rc_, err;
+	if (r->pledges.n)
+		qsort(r->pledges.data, r->pledges.n, r->pledges.size, cmp_pledge);
+	if (r->receipts.n)
+		qsort(r->receipts.data, r->receipts.n, r->receipts.size, cmp_receipt);
+	return propose_all(r);
+}
 
-	/* What standing matches applied, by receipt currency. */
-	if ((err = fl_store_query(&it, r->s, FL_Q_APPLIED, &qp)) < 0)
-		return err;
-	while ((rc_ = fl_store_query_next(it, &q)) == 1) {
-		fl_currency_totals *ct = q.t[0] ? ccy_totals(r, q.t[0]) : NULL;
-		if (!ct) {
-			err = fl_error_set(FL_ERANGE, "too many currencies");
-			goto done;
-		}
-		ct->applied = q.i[0];
-		if ((err = add(&ct->received, q.i[0])) < 0)
-			goto done;
-	}
-	fl_store_iter_free(it);
-	it = NULL;
-	if (rc_ < 0)
-		return rc_;
+/* ---- the streams ---- */
 
-	if ((err = fl_store_query(&it, r->s, FL_Q_RECEIPTS, &qp)) < 0)
+/* A cursor over one query that can look at its current row before taking it. */
+typedef struct {
+	fl_store_iter *it;
+	fl_qrow row;
+	int has; /* 1: row holds the next row; 0: the end */
+} cursor;
+
+static int cursor_open(cursor *c, rc *r, fl_query which, const fl_qparams *qp)
+{
+	int err;
+	memset(c, 0, sizeof(*c));
+	if ((err = fl_store_query(&c->it, r->s, which, qp)) < 0)
 		return err;
-	while ((rc_ = fl_store_query_next(it, &q)) == 1) {
-		open_receipt *c;
-		fl_currency_totals *ct;
-		int64_t usd;
-		if ((err = fl_entry_decode(&r->e, q.blob, q.blob_len)) < 0) {
-			fl_error_prefix("entry %" PRId64 ": ", q.i[0]);
-			goto done;
-		}
-		if (!(c = vec_push(&r->receipts))) {
+	c->has = fl_store_query_next(c->it, &c->row);
+	return c->has < 0 ? c->has : 0;
+}
+
+static int cursor_next(cursor *c)
+{
+	c->has = fl_store_query_next(c->it, &c->row);
+	return c->has < 0 ? c->has : 0;
+}
+
+static void cursor_close(cursor *c)
+{
+	fl_store_iter_free(c->it);
+	c->it = NULL;
+}
+
+static int load_reversed(rc *r, const fl_qparams *qp)
+{
+	cursor c;
+	int err;
+	if ((err = cursor_open(&c, r, FL_Q_REVERSED, qp)) < 0)
+		goto done;
+	while (c.has == 1) {
+		reversal *x = vec_push(&r->reversed);
+		if (!x) {
 			err = fl_error_set(FL_ENOMEM, "out of memory");
 			goto done;
 		}
-		c->seq = r->e.seq;
-		strcpy(c->fund, r->e.fund);
-		strcpy(c->donor, r->e.donor);
-		strcpy(c->currency, r->e.currency);
-		strcpy(c->date, r->e.date);
-		c->named = r->e.pledge;
-		c->rate_used = r->e.rate_used;
-		c->remaining = r->e.amount - q.i[1];
-		if (!(ct = ccy_totals(r, c->currency))) {
-			err = fl_error_set(FL_ERANGE, "too many currencies");
-			goto done;
-		}
-		if ((err = add(&ct->unapplied, c->remaining)) < 0 ||
-		    (err = add(&ct->received, c->remaining)) < 0 ||
-		    (err = fl_money_to_usd(&usd, c->remaining, mu_of(r, c->currency),
-					   c->rate_used)) < 0 ||
-		    (err = add(&t->usd_unapplied, usd)) < 0)
+		x->target = (uint64_t)c.row.i[0];
+		x->by = (uint64_t)c.row.i[1];
+		if ((err = cursor_next(&c)) < 0)
 			goto done;
 	}
-	fl_store_iter_free(it);
-	it = NULL;
-	if (rc_ < 0)
-		return rc_;
-
-	if (r->pledges.n)
-		qsort(r->pledges.data, r->pledges.n, r->pledges.size, cmp_pledge);
-	err = propose_all(r);
 done:
-	fl_store_iter_free(it);
+	cursor_close(&c);
+	return err;
+}
+
+/*
+ * Pledges in seq order, merged with every match and write-off in pledge order: one pass over
+ * each, with nothing held but the open pledges.
+ */
+static int pledges_pass(rc *r, const fl_qparams *qp)
+{
+	cursor p, m, w;
+	int err;
+
+	memset(&m, 0, sizeof(m));
+	memset(&w, 0, sizeof(w));
+	/* The contributions' dates matter only if some are after the as-of date. */
+	if ((err = cursor_open(&p, r, FL_Q_PLEDGES, qp)) < 0 ||
+	    (err = cursor_open(&m, r,
+			       r->future ? FL_Q_MATCHES_BY_PLEDGE : FL_Q_MATCHES_BY_PLEDGE_ALL,
+			       qp)) < 0 ||
+	    (err = cursor_open(&w, r, FL_Q_WRITEOFFS_BY_PLEDGE, qp)) < 0)
+		goto done;
+	while (p.has == 1) {
+		uint64_t seq = (uint64_t)p.row.i[0];
+		pledge_sums sums;
+		memset(&sums, 0, sizeof(sums));
+		while (m.has == 1 && (uint64_t)m.row.i[0] <= seq) {
+			/* pledge, seq, contribution, settled, usd; the contribution's date */
+			const char *cdate = m.row.t[0] ? m.row.t[0] : "";
+			if ((uint64_t)m.row.i[0] == seq && !reversed_by(r, (uint64_t)m.row.i[1]) &&
+			    !reversed_by(r, (uint64_t)m.row.i[2]) &&
+			    (!r->future || strcmp(cdate, r->opt->as_of) <= 0)) {
+				if ((err = add(&sums.settled, m.row.i[3])) < 0 ||
+				    (err = add(&sums.usd, m.row.i[4])) < 0)
+					goto done;
+				sums.matches++;
+			}
+			if ((err = cursor_next(&m)) < 0)
+				goto done;
+		}
+		while (w.has == 1 && (uint64_t)w.row.i[0] <= seq) {
+			/* pledge, seq, amount; date */
+			const char *wdate = w.row.t[0] ? w.row.t[0] : "";
+			if ((uint64_t)w.row.i[0] == seq && !reversed_by(r, (uint64_t)w.row.i[1]) &&
+			    strcmp(wdate, r->opt->as_of) <= 0 &&
+			    (err = add(&sums.written_off, w.row.i[2])) < 0)
+				goto done;
+			if ((err = cursor_next(&w)) < 0)
+				goto done;
+		}
+		if ((err = fl_entry_decode(&r->e, p.row.blob, p.row.blob_len)) < 0) {
+			fl_error_prefix("entry %" PRIu64 ": ", seq);
+			goto done;
+		}
+		if ((err = pledge_row(r, reversed_by(r, seq), &sums)) < 0)
+			goto done;
+		if ((err = cursor_next(&p)) < 0)
+			goto done;
+	}
+done:
+	cursor_close(&p);
+	cursor_close(&m);
+	cursor_close(&w);
+	return err;
+}
+
+static const coverage *covered(const rc *r, const char *ccy, const char *date)
+{
+	for (size_t i = 0; i < r->covs.n; i++) {
+		const coverage *c = vec_at(&r->covs, i);
+		if (strcmp(c->currency, ccy) == 0)
+			return strcmp(date, c->from) >= 0 && strcmp(date, c->to) <= 0 ? c : NULL;
+	}
+	return NULL;
+}
+
+/* Copies a NUL-terminated string into out[cap], cut to fit. */
+static void copy_str(char *out, size_t cap, const char *s)
+{
+	size_t n = strnlen(s, cap - 1);
+	memcpy(out, s, n);
+	out[n] = 0;
+}
+
+/* Reads entry seq's bytes into r->e. */
+static int read_entry(rc *r, uint64_t seq)
+{
+	int err;
+	if ((err = fl_store_get(r->s, seq, &r->canon, NULL)) < 0 ||
+	    (err = fl_entry_decode(&r->e, r->canon.data, r->canon.len)) < 0)
+		return fl_error_prefix("entry %" PRIu64 ": ", seq);
+	return 0;
+}
+
+static int wanted(const rc *r, const char *fund, const char *donor)
+{
+	return (!r->opt->fund || strcmp(r->opt->fund, fund) == 0) &&
+	       (!r->opt->donor || strcmp(r->opt->donor, donor) == 0);
+}
+
+/*
+ * Contributions in seq order, merged with every match and bank match in contribution order:
+ * what each has applied, and whether a bank line confirms it. Keeps the open receipts (of the
+ * fund and donor asked for), the contributions the bank should show and does not yet, and
+ * the confirmed pairs that disagree.
+ */
+static int contributions_pass(rc *r, const fl_qparams *qp)
+{
+	cursor c, x;
+	fl_reconcile_totals *t = r->out;
+	int err;
+
+	memset(&x, 0, sizeof(x));
+	if ((err = cursor_open(&c, r, FL_Q_CONTRIBUTIONS, qp)) < 0 ||
+	    (err = cursor_open(&x, r, FL_Q_BY_CONTRIBUTION, qp)) < 0)
+		goto done;
+	while (c.has == 1) {
+		/* seq, amount, named pledge; currency, date, fund, donor */
+		uint64_t seq = (uint64_t)c.row.i[0];
+		int64_t amount = c.row.i[1], applied = 0;
+		const char *ccy = c.row.t[0] ? c.row.t[0] : "", *date = c.row.t[1] ? c.row.t[1] : "";
+		const char *fund = c.row.t[2] ? c.row.t[2] : "", *donor = c.row.t[3] ? c.row.t[3] : "";
+		char cur[FL_CURRENCY_LEN + 1], dt[FL_DATE_LEN + 1], fd[FL_CODE_MAX + 1],
+			dn[FL_CODE_MAX + 1];
+		uint64_t named = (uint64_t)c.row.i[2], bankmatch = 0, line = 0;
+		int64_t line_amount = 0;
+		char line_date[FL_DATE_LEN + 1] = "";
+		int live = !reversed_by(r, seq), want;
+
+		copy_str(cur, sizeof(cur), ccy);
+		copy_str(dt, sizeof(dt), date);
+		copy_str(fd, sizeof(fd), fund);
+		copy_str(dn, sizeof(dn), donor);
+		if (strcmp(dt, r->opt->as_of) > 0) {
+			/* After the as-of date: not in the view; only its matches are skipped. */
+			r->future = 1;
+			while (x.has == 1 && (uint64_t)x.row.i[0] <= seq)
+				if ((err = cursor_next(&x)) < 0)
+					goto done;
+			if ((err = cursor_next(&c)) < 0)
+				goto done;
+			continue;
+		}
+		want = live && wanted(r, fd, dn);
+		while (x.has == 1 && (uint64_t)x.row.i[0] <= seq) {
+			/* contribution, seq, kind, ref, amount, line's statement, line's amount;
+			 * line's date */
+			const fl_qrow *q = &x.row;
+			if ((uint64_t)q->i[0] == seq && !reversed_by(r, (uint64_t)q->i[1])) {
+				if (q->i[2] == FL_KIND_MATCH && !reversed_by(r, (uint64_t)q->i[3])) {
+					if ((err = add(&applied, q->i[4])) < 0)
+						goto done;
+				} else if (q->i[2] == FL_KIND_BANKMATCH &&
+					   !reversed_by(r, (uint64_t)q->i[5]) && q->t[0] &&
+					   strcmp(q->t[0], r->opt->as_of) <= 0 && !bankmatch) {
+					bankmatch = (uint64_t)q->i[1];
+					line = (uint64_t)q->i[3];
+					line_amount = q->i[6];
+					snprintf(line_date, sizeof(line_date), "%s", q->t[0]);
+				}
+			}
+			if ((err = cursor_next(&x)) < 0)
+				goto done;
+		}
+		if (live && bankmatch) {
+			t->bank_matched++;
+			if ((line_amount != amount ||
+			     days_apart(line_date, dt) > FL_RECONCILE_BANK_WINDOW_DAYS) &&
+			    wanted(r, fd, dn)) {
+				fl_bank_item *b = vec_push(&r->differences);
+				if (!b) {
+					err = fl_error_set(FL_ENOMEM, "out of memory");
+					goto done;
+				}
+				b->cls = FL_BANK_DIFFERENCE;
+				b->bankmatch = bankmatch;
+				b->line = line;
+				b->contribution = seq;
+				b->line_amount = line_amount;
+				b->ledger_amount = amount;
+				strcpy(b->line_date, line_date);
+				strcpy(b->ledger_date, dt);
+				strcpy(b->currency, cur);
+				strcpy(b->donor, dn);
+				snprintf(b->reason, sizeof(b->reason), "confirmed by entry %" PRIu64 "; %s",
+					 bankmatch,
+					 line_amount != amount ? "the amounts differ"
+							       : "the value dates are far apart");
+			}
+		}
+		if (want) {
+			fl_currency_totals *ct = ccy_totals(r, cur);
+			if (!ct) {
+				err = fl_error_set(FL_ERANGE, "too many currencies");
+				goto done;
+			}
+			if ((err = add(&ct->received, amount)) < 0 ||
+			    (err = add(&ct->applied, applied)) < 0 ||
+			    (err = add(&ct->unapplied, amount - applied)) < 0)
+				goto done;
+		}
+		if ((want && amount > applied) || (live && !bankmatch && covered(r, cur, dt))) {
+			if ((err = read_entry(r, seq)) < 0)
+				goto done;
+		}
+		if (want && amount > applied) {
+			open_receipt *o = vec_push(&r->receipts);
+			int64_t usd;
+			if (!o) {
+				err = fl_error_set(FL_ENOMEM, "out of memory");
+				goto done;
+			}
+			o->seq = seq;
+			strcpy(o->fund, fd);
+			strcpy(o->donor, dn);
+			strcpy(o->currency, cur);
+			strcpy(o->date, dt);
+			o->named = named;
+			o->rate_used = r->e.rate_used;
+			o->remaining = amount - applied;
+			if ((err = fl_money_to_usd(&usd, o->remaining, mu_of(r, cur), o->rate_used)) <
+				    0 ||
+			    (err = add(&t->usd_unapplied, usd)) < 0)
+				goto done;
+		}
+		if (live && !bankmatch && covered(r, cur, dt)) {
+			bank_item *b = vec_push(&r->bank_contribs);
+			if (!b) {
+				err = fl_error_set(FL_ENOMEM, "out of memory");
+				goto done;
+			}
+			b->seq = seq;
+			strcpy(b->currency, cur);
+			strcpy(b->date, dt);
+			b->amount = amount;
+			strcpy(b->ref, r->e.bank_ref);
+			strcpy(b->donor, dn);
+			strcpy(b->fund, fd);
+		}
+		if ((err = cursor_next(&c)) < 0)
+			goto done;
+	}
+done:
+	cursor_close(&c);
+	cursor_close(&x);
+	return err;
+}
+
+/* Statements: which days of which currency the bank has told us about. */
+static int statements_pass(rc *r, const fl_qparams *qp)
+{
+	cursor c;
+	int err;
+	if ((err = cursor_open(&c, r, FL_Q_STATEMENTS, qp)) < 0)
+		goto done;
+	for (; c.has == 1; err = cursor_next(&c)) {
+		coverage *cv = NULL;
+		if (err < 0)
+			goto done;
+		if ((err = fl_entry_decode(&r->e, c.row.blob, c.row.blob_len)) < 0)
+			goto done;
+		if (strcmp(r->e.from, r->opt->as_of) > 0)
+			continue;
+		r->out->statements++;
+		for (size_t i = 0; i < r->covs.n; i++) {
+			coverage *x = vec_at(&r->covs, i);
+			if (strcmp(x->currency, r->e.currency) == 0)
+				cv = x;
+		}
+		if (!cv) {
+			if (!(cv = vec_push(&r->covs))) {
+				err = fl_error_set(FL_ENOMEM, "out of memory");
+				goto done;
+			}
+			strcpy(cv->currency, r->e.currency);
+			strcpy(cv->from, r->e.from);
+			strcpy(cv->to, r->e.date);
+		}
+		if (strcmp(r->e.from, cv->from) < 0)
+			strcpy(cv->from, r->e.from);
+		if (strcmp(r->e.date, cv->to) > 0)
+			strcpy(cv->to, r->e.date);
+	}
+	/* Days after the as-of date are not covered yet. */
+	for (size_t i = 0; i < r->covs.n; i++) {
+		coverage *x = vec_at(&r->covs, i);
+		if (strcmp(x->to, r->opt->as_of) > 0)
+			strcpy(x->to, r->opt->as_of);
+	}
+done:
+	cursor_close(&c);
 	return err;
 }
 
 /* ---- the bank ---- */
-
-typedef struct {
-	char currency[FL_CURRENCY_LEN + 1];
-	char from[FL_DATE_LEN + 1], to[FL_DATE_LEN + 1];
-} coverage;
 
 static int cmp_ref(const void *a, const void *b)
 {
@@ -925,94 +1248,22 @@ static void pair_item(fl_bank_item *b, const bank_item *line, const bank_item *c
 	}
 }
 
-/* Confirmed pairs: counted, and reported when amount or value date disagree. */
-static int bank_confirmed(rc *r)
-{
-	fl_store_iter *it = NULL;
-	fl_qrow q;
-	fl_qparams qp = {r->opt->as_of, r->opt->fund, r->opt->donor, NULL, NULL, NULL};
-	fl_bank_item b;
-	int rc_, err;
-	if ((err = fl_store_query(&it, r->s, FL_Q_BANKMATCHES, &qp)) < 0)
-		return err;
-	while ((rc_ = fl_store_query_next(it, &q)) == 1) {
-		int64_t la = q.i[3], ca = q.i[4];
-		const char *ld = q.t[0] ? q.t[0] : "", *cd = q.t[1] ? q.t[1] : "";
-		r->out->bank_matched++;
-		if (la == ca && days_apart(ld, cd) <= FL_RECONCILE_BANK_WINDOW_DAYS)
-			continue;
-		memset(&b, 0, sizeof(b));
-		b.cls = FL_BANK_DIFFERENCE;
-		b.bankmatch = (uint64_t)q.i[0];
-		b.line = (uint64_t)q.i[1];
-		b.contribution = (uint64_t)q.i[2];
-		b.line_amount = la;
-		b.ledger_amount = ca;
-		snprintf(b.line_date, sizeof(b.line_date), "%s", ld);
-		snprintf(b.ledger_date, sizeof(b.ledger_date), "%s", cd);
-		snprintf(b.currency, sizeof(b.currency), "%s", q.t[2] ? q.t[2] : "");
-		snprintf(b.donor, sizeof(b.donor), "%s", q.t[3] ? q.t[3] : "");
-		snprintf(b.reason, sizeof(b.reason), "confirmed by entry %" PRId64 "; %s", q.i[0],
-			 la != ca ? "the amounts differ" : "the value dates are far apart");
-		if ((err = emit_bank(r, &b, q.t[4] ? q.t[4] : "")) < 0)
-			goto done;
-	}
-	err = rc_ < 0 ? rc_ : 0;
-done:
-	fl_store_iter_free(it);
-	return err;
-}
-
 static int bank(rc *r)
 {
 	fl_store_iter *it = NULL;
 	fl_qrow q;
 	fl_qparams qp = {r->opt->as_of, r->opt->fund, r->opt->donor, NULL, NULL, NULL};
-	vec covs = {NULL, 0, 0, sizeof(coverage)};
 	vec lines = {NULL, 0, 0, sizeof(bank_item)};
-	vec contribs = {NULL, 0, 0, sizeof(bank_item)};
+	vec contribs = r->bank_contribs;
 	bank_item **by_ref = NULL, **by_amt = NULL;
 	fl_bank_item b;
-	int rc_, err;
+	int rc_, err = 0;
 
-	if ((err = bank_confirmed(r)) < 0)
-		return err;
-	/* Statements: which days of which currency the bank has told us about. */
-	if ((err = fl_store_query(&it, r->s, FL_Q_STATEMENTS, &qp)) < 0)
-		goto done;
-	while ((rc_ = fl_store_query_next(it, &q)) == 1) {
-		coverage *cv = NULL;
-		if ((err = fl_entry_decode(&r->e, q.blob, q.blob_len)) < 0)
+	/* Confirmed pairs that disagree come first. */
+	for (size_t i = 0; i < r->differences.n; i++)
+		if ((err = emit_bank(r, vec_at(&r->differences, i),
+				     r->opt->fund ? r->opt->fund : "")) < 0)
 			goto done;
-		if (strcmp(r->e.from, r->opt->as_of) > 0)
-			continue;
-		r->out->statements++;
-		for (size_t i = 0; i < covs.n; i++) {
-			coverage *x = vec_at(&covs, i);
-			if (strcmp(x->currency, r->e.currency) == 0)
-				cv = x;
-		}
-		if (!cv) {
-			if (!(cv = vec_push(&covs))) {
-				err = fl_error_set(FL_ENOMEM, "out of memory");
-				goto done;
-			}
-			strcpy(cv->currency, r->e.currency);
-			strcpy(cv->from, r->e.from);
-			strcpy(cv->to, r->e.date);
-		}
-		if (strcmp(r->e.from, cv->from) < 0)
-			strcpy(cv->from, r->e.from);
-		if (strcmp(r->e.date, cv->to) > 0)
-			strcpy(cv->to, r->e.date);
-	}
-	fl_store_iter_free(it);
-	it = NULL;
-	if (rc_ < 0) {
-		err = rc_;
-		goto done;
-	}
-
 	/* Lines without a standing bank match: credits wait for a contribution; debits and
 	 * reversals are not contributions. */
 	if ((err = fl_store_query(&it, r->s, FL_Q_LINES, &qp)) < 0)
@@ -1051,40 +1302,6 @@ static int bank(rc *r)
 	if (rc_ < 0) {
 		err = rc_;
 		goto done;
-	}
-	r->out->lines += 0;
-
-	/* Contributions in the covered periods without a standing bank match. */
-	qp.fund = qp.donor = NULL;
-	for (size_t k = 0; k < covs.n; k++) {
-		coverage *cv = vec_at(&covs, k);
-		qp.currency = cv->currency;
-		qp.from = cv->from;
-		qp.to = cv->to;
-		if ((err = fl_store_query(&it, r->s, FL_Q_BANK_CONTRIBUTIONS, &qp)) < 0)
-			goto done;
-		while ((rc_ = fl_store_query_next(it, &q)) == 1) {
-			bank_item *x;
-			if ((err = fl_entry_decode(&r->e, q.blob, q.blob_len)) < 0)
-				goto done;
-			if (!(x = vec_push(&contribs))) {
-				err = fl_error_set(FL_ENOMEM, "out of memory");
-				goto done;
-			}
-			x->seq = r->e.seq;
-			strcpy(x->currency, r->e.currency);
-			strcpy(x->date, r->e.date);
-			x->amount = r->e.amount;
-			strcpy(x->ref, r->e.bank_ref);
-			strcpy(x->donor, r->e.donor);
-			strcpy(x->fund, r->e.fund);
-		}
-		fl_store_iter_free(it);
-		it = NULL;
-		if (rc_ < 0) {
-			err = rc_;
-			goto done;
-		}
 	}
 
 	/* Rule 1, the bank reference: a credit line whose reference, entry reference or
@@ -1258,9 +1475,7 @@ done:
 	fl_store_iter_free(it);
 	free(by_ref);
 	free(by_amt);
-	vec_free(&covs);
 	vec_free(&lines);
-	vec_free(&contribs);
 	return err;
 }
 
@@ -1270,10 +1485,8 @@ int fl_reconcile(fl_reconcile_totals *out, fl_ledger *l, const fl_reconcile_opti
 		 const fl_reconcile_visitor *v)
 {
 	rc r;
-	fl_store_iter *it = NULL;
-	fl_qrow q;
 	fl_qparams qp;
-	int rc_, err;
+	int err;
 
 	memset(out, 0, sizeof(*out));
 	memset(&r, 0, sizeof(r));
@@ -1283,8 +1496,12 @@ int fl_reconcile(fl_reconcile_totals *out, fl_ledger *l, const fl_reconcile_opti
 	r.opt = opt;
 	r.v = v;
 	r.out = out;
+	r.reversed.size = sizeof(reversal);
+	r.covs.size = sizeof(coverage);
 	r.pledges.size = sizeof(open_pledge);
 	r.receipts.size = sizeof(open_receipt);
+	r.bank_contribs.size = sizeof(bank_item);
+	r.differences.size = sizeof(fl_bank_item);
 	if (!r.cfg)
 		return fl_error_set(FL_EINVALID, "reconciliation needs a configuration");
 	if (fl_date_check(opt->as_of, strnlen(opt->as_of, FL_DATE_LEN + 1)) < 0)
@@ -1295,34 +1512,27 @@ int fl_reconcile(fl_reconcile_totals *out, fl_ledger *l, const fl_reconcile_opti
 	if (opt->donor && !fl_config_donor(r.cfg, opt->donor))
 		return fl_error_set(FL_ENOTFOUND, "unknown donor '%.40s'", opt->donor);
 	strcpy(out->as_of, opt->as_of);
-	if ((err = fl_ledger_load_rates(l, &r.rates)) < 0)
-		goto done;
-
 	memset(&qp, 0, sizeof(qp));
 	qp.as_of = opt->as_of;
 	qp.fund = opt->fund;
 	qp.donor = opt->donor;
-	if ((err = fl_store_query(&it, r.s, FL_Q_PLEDGES, &qp)) < 0)
-		goto done;
-	while ((rc_ = fl_store_query_next(it, &q)) == 1)
-		if ((err = pledge_row(&r, &q)) < 0)
-			goto done;
-	fl_store_iter_free(it);
-	it = NULL;
-	if (rc_ < 0) {
-		err = rc_;
-		goto done;
-	}
-	if ((err = receipts(&r)) < 0 || (err = bank(&r)) < 0)
+	if ((err = fl_ledger_load_rates(l, &r.rates)) < 0 || (err = load_reversed(&r, &qp)) < 0 ||
+	    (err = statements_pass(&r, &qp)) < 0 || (err = contributions_pass(&r, &qp)) < 0 ||
+	    (err = pledges_pass(&r, &qp)) < 0 || (err = receipts(&r)) < 0 ||
+	    (err = bank(&r)) < 0)
 		goto done;
 	out->discrepancies = out->proposals + out->ambiguous + out->bank_proposed +
 			     out->bank_ambiguous + out->bank_only + out->ledger_only +
 			     out->bank_differences;
 done:
-	fl_store_iter_free(it);
 	fl_rates_free(&r.rates);
+	fl_buf_free(&r.canon);
+	vec_free(&r.reversed);
+	vec_free(&r.covs);
 	vec_free(&r.pledges);
 	vec_free(&r.receipts);
+	vec_free(&r.bank_contribs);
+	vec_free(&r.differences);
 	return err;
 }
 

@@ -45,8 +45,11 @@ static const char SCHEMA[] =
 	") STRICT;"
 	"CREATE INDEX entries_rate ON entries(currency, date) WHERE kind = 3;"
 	"CREATE INDEX entries_ref ON entries(ref) WHERE ref IS NOT NULL;"
-	"CREATE INDEX entries_ref2 ON entries(ref2) WHERE ref2 IS NOT NULL;"
+	"CREATE INDEX entries_ref2 ON entries(ref2, kind, ref, amount) WHERE ref2 IS NOT NULL;"
 	"CREATE INDEX entries_stmt ON entries(date) WHERE kind = 7;"
+	"CREATE INDEX entries_match ON entries(ref, ref2, amount2, usd) WHERE kind = 6;"
+	"CREATE INDEX entries_rev ON entries(ref) WHERE kind = 4;"
+	"CREATE INDEX entries_wo ON entries(ref, date, amount) WHERE kind = 5;"
 	"CREATE TABLE tiles(level INTEGER NOT NULL, idx INTEGER NOT NULL, hashes BLOB NOT NULL,"
 	" PRIMARY KEY (level, idx)) STRICT, WITHOUT ROWID;"
 	"CREATE TABLE checkpoints(size INTEGER PRIMARY KEY CHECK (size >= 1),"
@@ -75,8 +78,11 @@ static const char MIGRATE_1_2[] =
 	"ALTER TABLE entries ADD COLUMN ref2 INTEGER REFERENCES entries(seq);"
 	"ALTER TABLE entries ADD COLUMN amount2 INTEGER;"
 	"ALTER TABLE entries ADD COLUMN usd INTEGER;"
-	"CREATE INDEX entries_ref2 ON entries(ref2) WHERE ref2 IS NOT NULL;"
+	"CREATE INDEX entries_ref2 ON entries(ref2, kind, ref, amount) WHERE ref2 IS NOT NULL;"
 	"CREATE INDEX entries_stmt ON entries(date) WHERE kind = 7;"
+	"CREATE INDEX entries_match ON entries(ref, ref2, amount2, usd) WHERE kind = 6;"
+	"CREATE INDEX entries_rev ON entries(ref) WHERE kind = 4;"
+	"CREATE INDEX entries_wo ON entries(ref, date, amount) WHERE kind = 5;"
 	"PRAGMA user_version = 2;";
 
 enum {
@@ -864,35 +870,29 @@ int fl_store_bankmatch_of(fl_store *s, uint64_t seq, int of_line, uint64_t *matc
  * "{D ...}" when a donor is. Column layouts are in store_int.h.
  */
 static const char *const QUERY_SQL[] = {
-	[FL_Q_PLEDGES] =
-		"SELECT p.seq, p.canon,"
-		" (SELECT r.seq FROM entries r WHERE r.kind = 4 AND r.ref = p.seq LIMIT 1),"
-		" (SELECT coalesce(sum(w.amount), 0) FROM entries w WHERE w.ref = p.seq AND"
-		"  w.kind = 5 AND w.date <= :asof AND" LIVE("w") "),"
-		" (SELECT coalesce(sum(m.amount2), 0) FROM entries m JOIN entries c ON c.seq = m.ref2"
-		"  WHERE m.ref = p.seq AND m.kind = 6 AND c.date <= :asof AND" LIVE("m") " AND"
-		LIVE("c") "),"
-		" (SELECT coalesce(sum(m.usd), 0) FROM entries m JOIN entries c ON c.seq = m.ref2"
-		"  WHERE m.ref = p.seq AND m.kind = 6 AND c.date <= :asof AND" LIVE("m") " AND"
-		LIVE("c") "),"
-		" (SELECT count(*) FROM entries m JOIN entries c ON c.seq = m.ref2"
-		"  WHERE m.ref = p.seq AND m.kind = 6 AND c.date <= :asof AND" LIVE("m") " AND"
-		LIVE("c") ")"
-		" FROM entries p WHERE p.kind = 1 AND p.date <= :asof" FUND_DONOR("p")
-		" ORDER BY p.seq",
-	[FL_Q_RECEIPTS] =
-		"SELECT seq, canon, applied FROM (SELECT c.seq, c.canon, c.amount, c.date,"
-		" (SELECT coalesce(sum(m.amount), 0) FROM entries m"
-		"  WHERE m.ref2 = c.seq AND m.kind = 6 AND" LIVE("m") " AND" LIVE_REF("m.ref")
-		") AS applied"
-		" FROM entries c WHERE c.kind = 2 AND c.date <= :asof AND" LIVE("c") FUND_DONOR("c")
-		") WHERE applied < amount ORDER BY date, seq",
-	[FL_Q_APPLIED] =
-		"SELECT m.currency, coalesce(sum(m.amount), 0), coalesce(sum(m.usd), 0)"
-		" FROM entries m JOIN entries c ON c.seq = m.ref2"
-		" WHERE m.ref2 IS NOT NULL AND m.kind = 6 AND c.date <= :asof"
-		" AND" LIVE("m") " AND" LIVE("c") " AND" LIVE_REF("m.ref") FUND_DONOR("m")
-		" GROUP BY m.currency ORDER BY m.currency",
+	[FL_Q_REVERSED] = "SELECT ref, seq FROM entries INDEXED BY entries_rev WHERE kind = 4"
+			  " ORDER BY ref, seq",
+	[FL_Q_PLEDGES] = "SELECT p.seq, p.canon FROM entries p WHERE p.kind = 1 AND p.date <= :asof"
+			 FUND_DONOR("p") " ORDER BY p.seq",
+	[FL_Q_MATCHES_BY_PLEDGE] =
+		"SELECT m.ref, m.seq, m.ref2, m.amount2, m.usd, c.date FROM entries m"
+		" INDEXED BY entries_match JOIN entries c ON c.seq = m.ref2"
+		" WHERE m.kind = 6 ORDER BY m.ref, m.seq",
+	[FL_Q_MATCHES_BY_PLEDGE_ALL] =
+		"SELECT m.ref, m.seq, m.ref2, m.amount2, m.usd, '' FROM entries m"
+		" INDEXED BY entries_match WHERE m.kind = 6 ORDER BY m.ref, m.seq",
+	[FL_Q_WRITEOFFS_BY_PLEDGE] =
+		"SELECT w.ref, w.seq, w.amount, w.date FROM entries w INDEXED BY entries_wo"
+		" WHERE w.kind = 5 ORDER BY w.ref, w.seq",
+	[FL_Q_CONTRIBUTIONS] =
+		"SELECT c.seq, c.amount, coalesce(c.ref, 0), c.currency, c.date, c.fund, c.donor"
+		" FROM entries c WHERE c.kind = 2 ORDER BY c.seq",
+	[FL_Q_BY_CONTRIBUTION] =
+		"SELECT x.ref2, x.seq, x.kind, x.ref, coalesce(x.amount, 0),"
+		" coalesce(l.ref, 0), coalesce(l.amount2, 0), coalesce(l.date, '')"
+		" FROM entries x INDEXED BY entries_ref2"
+		" LEFT JOIN entries l ON x.kind = 9 AND l.seq = x.ref"
+		" WHERE x.ref2 IS NOT NULL ORDER BY x.ref2, x.seq",
 	[FL_Q_STATEMENTS] =
 		"SELECT s.seq, s.canon FROM entries s INDEXED BY entries_stmt WHERE s.kind = 7 AND"
 		LIVE("s") " ORDER BY s.seq",
@@ -903,19 +903,6 @@ static const char *const QUERY_SQL[] = {
 		" (SELECT 1 FROM entries bm JOIN entries c ON c.seq = bm.ref2 WHERE bm.ref = l.seq"
 		"  AND bm.kind = 9 AND c.date <= :asof AND" LIVE("bm") " AND" LIVE("c") ")"
 		" ORDER BY l.seq",
-	[FL_Q_BANK_CONTRIBUTIONS] =
-		"SELECT c.seq, c.canon FROM entries c WHERE c.kind = 2 AND c.currency = :ccy"
-		" AND c.date >= :from AND c.date <= :to AND c.date <= :asof AND" LIVE("c")
-		FUND_DONOR("c") " AND NOT EXISTS (SELECT 1 FROM entries bm JOIN entries l"
-		" ON l.seq = bm.ref WHERE bm.ref2 = c.seq AND bm.kind = 9 AND l.date <= :asof AND"
-		LIVE("bm") " AND" LIVE_REF("l.ref") ") ORDER BY c.date, c.seq",
-	[FL_Q_BANKMATCHES] =
-		"SELECT bm.seq, l.seq, c.seq, l.amount2, c.amount, l.date, c.date, l.currency,"
-		" c.donor, c.fund FROM entries bm JOIN entries l ON l.seq = bm.ref"
-		" JOIN entries c ON c.seq = bm.ref2"
-		" WHERE bm.ref2 IS NOT NULL AND bm.kind = 9 AND l.date <= :asof AND c.date <= :asof"
-		" AND" LIVE("bm") " AND" LIVE("c") " AND" LIVE_REF("l.ref") FUND_DONOR("c")
-		" ORDER BY bm.seq",
 };
 
 /* Keeps or drops the braced optional parts of a query. */

@@ -141,31 +141,37 @@ void fl_store_iter_free(fl_store_iter *it);
 /*
  * Queries of the reconciliation, each an iterator (free with fl_store_iter_free). A row's
  * integer columns (NULL read as 0) fill i[] in order, text columns t[], the one blob column
- * (canonical bytes) blob; all borrowed until the next step. `as_of` is required; fund and
- * donor narrow when not NULL. "Standing": not reversed (see fl_store_applied for matches).
- *   FL_Q_PLEDGES      pledges dated <= as_of, by seq: i = seq, reversed_by, written off,
- *                     settled, USD received, matches (standing, contributions <= as_of)
- *   FL_Q_RECEIPTS     standing contributions <= as_of not wholly applied (by any standing
- *                     match), by date and seq: i = seq, applied
- *   FL_Q_APPLIED      standing matches of contributions <= as_of, by contribution currency:
- *                     t = currency; i = amount, usd
- *   FL_Q_STATEMENTS   standing statements by seq: i = seq
+ * (canonical bytes) blob; all borrowed until the next step. `as_of` is required where used;
+ * fund and donor narrow when not NULL. Every stream comes from an index in the order given,
+ * so the reconciliation merges them in one pass without sorting or holding them.
+ *   FL_Q_REVERSED     every reversal, by target: i = target, seq
+ *   FL_Q_PLEDGES      pledges dated <= as_of, by seq: i = seq; blob
+ *   FL_Q_MATCHES_BY_PLEDGE  every match, by pledge then seq: i = pledge, seq, contribution,
+ *                     settled, usd; t = the contribution's date
+ *   FL_Q_MATCHES_BY_PLEDGE_ALL  the same without the contribution's date (t = ""), for
+ *                     when every contribution is in the view: no look-up per match
+ *   FL_Q_WRITEOFFS_BY_PLEDGE  every write-off, by pledge then seq: i = pledge, seq, amount;
+ *                     t = date
+ *   FL_Q_CONTRIBUTIONS  every contribution, by seq (no date, fund or donor filter): i =
+ *                     seq, amount, named pledge (0); t = currency, date, fund, donor
+ *   FL_Q_BY_CONTRIBUTION  every match and bank match, by contribution then seq: i =
+ *                     contribution, seq, kind, ref (pledge or line), amount (0 for a bank
+ *                     match), the line's statement, the line's signed amount (0 for a
+ *                     match); t = the line's date ("" for a match)
+ *   FL_Q_STATEMENTS   standing statements by seq: i = seq; blob
  *   FL_Q_LINES        lines <= as_of of standing statements with no standing bank match:
- *                     i = seq
- *   FL_Q_BANK_CONTRIBUTIONS  standing contributions in `currency`, dated from..to and <=
- *                     as_of, with no standing bank match: i = seq
- *   FL_Q_BANKMATCHES  standing bank matches <= as_of: i = bankmatch, line, contribution,
- *                     line signed amount, contribution amount; t = line date, contribution
- *                     date, currency, donor, fund
+ *                     i = seq; blob
  */
 typedef enum {
+	FL_Q_REVERSED,
 	FL_Q_PLEDGES,
-	FL_Q_RECEIPTS,
-	FL_Q_APPLIED,
+	FL_Q_MATCHES_BY_PLEDGE,
+	FL_Q_MATCHES_BY_PLEDGE_ALL,
+	FL_Q_WRITEOFFS_BY_PLEDGE,
+	FL_Q_CONTRIBUTIONS,
+	FL_Q_BY_CONTRIBUTION,
 	FL_Q_STATEMENTS,
-	FL_Q_LINES,
-	FL_Q_BANK_CONTRIBUTIONS,
-	FL_Q_BANKMATCHES
+	FL_Q_LINES
 } fl_query;
 
 typedef struct {

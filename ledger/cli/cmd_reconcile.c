@@ -71,7 +71,11 @@ enum {
 
 static void json_key_str(const char *k, const char *v, int comma)
 {
-	printf("%s\"%s\": ", comma ? ", " : "", k);
+	if (comma)
+		fputs(", ", stdout);
+	putchar('"');
+	fputs(k, stdout);
+	fputs("\": ", stdout);
 	cli_json_string(stdout, v);
 }
 

@@ -175,7 +175,16 @@ void cli_csv_field(FILE *f, const char *s)
 
 void cli_json_string(FILE *f, const char *s)
 {
+	const char *p = s;
+	/* Most strings need no escape: write them whole. */
+	while (*p && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+		p++;
 	fputc('"', f);
+	if (!*p) {
+		fputs(s, f);
+		fputc('"', f);
+		return;
+	}
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\')
