@@ -893,6 +893,29 @@ static const char *const QUERY_SQL[] = {
 		" FROM entries x INDEXED BY entries_ref2"
 		" LEFT JOIN entries l ON x.kind = 9 AND l.seq = x.ref"
 		" WHERE x.ref2 IS NOT NULL ORDER BY x.ref2, x.seq",
+	/* Rules over the whole ledger that verify checks at the end (ledger files). */
+	[FL_Q_CHECK_APPLIED] =
+		"SELECT c.seq, c.amount, a.s FROM (SELECT m.ref2 AS ref2, sum(m.amount) AS s"
+		" FROM entries m INDEXED BY entries_ref2 WHERE m.ref2 IS NOT NULL AND m.kind = 6"
+		" AND" LIVE("m") " AND" LIVE_REF("m.ref") " GROUP BY m.ref2) a"
+		" JOIN entries c ON c.seq = a.ref2 WHERE a.s > c.amount AND" LIVE("c")
+		" ORDER BY c.seq LIMIT 1",
+	[FL_Q_CHECK_BANKED_TWICE] =
+		"SELECT x.ref2, count(*) FROM entries x INDEXED BY entries_ref2"
+		" WHERE x.ref2 IS NOT NULL AND x.kind = 9 AND" LIVE("x") " AND" LIVE_REF("x.ref2")
+		" GROUP BY x.ref2 HAVING count(*) > 1 ORDER BY x.ref2 LIMIT 1",
+	[FL_Q_CHECK_LINE_TWICE] =
+		"SELECT x.ref, count(*) FROM entries x INDEXED BY entries_ref2"
+		" WHERE x.ref2 IS NOT NULL AND x.kind = 9 AND" LIVE("x") " AND" LIVE_REF("x.ref2")
+		" GROUP BY x.ref HAVING count(*) > 1 ORDER BY x.ref LIMIT 1",
+	[FL_Q_CHECK_REVERSED_TWICE] =
+		"SELECT ref, count(*) FROM entries INDEXED BY entries_rev WHERE kind = 4"
+		" GROUP BY ref HAVING count(*) > 1 ORDER BY ref LIMIT 1",
+	[FL_Q_CHECK_WRITTEN_OFF] =
+		"SELECT p.seq, p.amount, a.s FROM (SELECT w.ref AS ref, sum(w.amount) AS s"
+		" FROM entries w INDEXED BY entries_wo WHERE w.kind = 5 AND" LIVE("w")
+		" GROUP BY w.ref) a JOIN entries p ON p.seq = a.ref WHERE a.s > p.amount"
+		" ORDER BY p.seq LIMIT 1",
 	[FL_Q_STATEMENTS] =
 		"SELECT s.seq, s.canon FROM entries s INDEXED BY entries_stmt WHERE s.kind = 7 AND"
 		LIVE("s") " ORDER BY s.seq",

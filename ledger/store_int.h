@@ -158,6 +158,14 @@ void fl_store_iter_free(fl_store_iter *it);
  *                     contribution, seq, kind, ref (pledge or line), amount (0 for a bank
  *                     match), the line's statement, the line's signed amount (0 for a
  *                     match); t = the line's date ("" for a match)
+ *   FL_Q_CHECK_APPLIED        the first standing contribution whose standing matches apply
+ *                     more than its amount: i = seq, amount, applied
+ *   FL_Q_CHECK_BANKED_TWICE   the first standing contribution with two standing bank
+ *                     matches: i = seq, count
+ *   FL_Q_CHECK_LINE_TWICE     the first line with two standing bank matches: i = seq, count
+ *   FL_Q_CHECK_REVERSED_TWICE the first entry reversed twice: i = seq, count
+ *   FL_Q_CHECK_WRITTEN_OFF    the first pledge whose standing write-offs exceed its amount:
+ *                     i = seq, amount, written off
  *   FL_Q_STATEMENTS   standing statements by seq: i = seq; blob
  *   FL_Q_LINES        lines <= as_of of standing statements with no standing bank match:
  *                     i = seq; blob
@@ -170,6 +178,11 @@ typedef enum {
 	FL_Q_WRITEOFFS_BY_PLEDGE,
 	FL_Q_CONTRIBUTIONS,
 	FL_Q_BY_CONTRIBUTION,
+	FL_Q_CHECK_APPLIED,
+	FL_Q_CHECK_BANKED_TWICE,
+	FL_Q_CHECK_LINE_TWICE,
+	FL_Q_CHECK_REVERSED_TWICE,
+	FL_Q_CHECK_WRITTEN_OFF,
 	FL_Q_STATEMENTS,
 	FL_Q_LINES
 } fl_query;

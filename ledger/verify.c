@@ -516,6 +516,60 @@ static const char *column_mismatch(const fl_row *r, const fl_entry *e)
 	return NULL;
 }
 
+/*
+ * Rules over the whole ledger that the writer keeps and a stream cannot check in bounded
+ * memory: run as queries over the verified columns once every entry has been checked.
+ */
+static int ledger_rules(verifier *v, fl_store *s)
+{
+	static const fl_query RULES[] = {FL_Q_CHECK_APPLIED, FL_Q_CHECK_BANKED_TWICE,
+					 FL_Q_CHECK_LINE_TWICE, FL_Q_CHECK_REVERSED_TWICE,
+					 FL_Q_CHECK_WRITTEN_OFF};
+	fl_qparams qp;
+	memset(&qp, 0, sizeof(qp));
+	for (size_t k = 0; k < sizeof(RULES) / sizeof(RULES[0]); k++) {
+		fl_store_iter *it = NULL;
+		fl_qrow q;
+		char msg[200];
+		int rc, err = fl_store_query(&it, s, RULES[k], &qp);
+		if (err < 0)
+			return err;
+		rc = fl_store_query_next(it, &q);
+		fl_store_iter_free(it);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			continue;
+		switch (RULES[k]) {
+		case FL_Q_CHECK_APPLIED:
+			snprintf(msg, sizeof(msg),
+				 "its standing matches apply %" PRId64 " minor units, more than its "
+				 "amount %" PRId64,
+				 q.i[2], q.i[1]);
+			break;
+		case FL_Q_CHECK_BANKED_TWICE:
+			snprintf(msg, sizeof(msg), "%" PRId64 " standing bank matches confirm it",
+				 q.i[1]);
+			break;
+		case FL_Q_CHECK_LINE_TWICE:
+			snprintf(msg, sizeof(msg),
+				 "%" PRId64 " standing bank matches confirm this line", q.i[1]);
+			break;
+		case FL_Q_CHECK_REVERSED_TWICE:
+			snprintf(msg, sizeof(msg), "it is reversed %" PRId64 " times", q.i[1]);
+			break;
+		default:
+			snprintf(msg, sizeof(msg),
+				 "its standing write-offs, %" PRId64 " minor units, exceed its amount "
+				 "%" PRId64,
+				 q.i[2], q.i[1]);
+			break;
+		}
+		return bad_entry(v, (uint64_t)q.i[0], msg);
+	}
+	return 0;
+}
+
 /* The stored note at `size` with its cosignature lines appended. */
 static int full_note(fl_store *s, uint64_t size, const char *note, size_t len, fl_buf *out)
 {
@@ -581,6 +635,10 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_option
 			err = bad_entry(&v, row.seq, "its fund or donor is not in the configuration");
 			goto done;
 		}
+		if (v.e.currency[0] && !fl_config_currency(c.cfg, v.e.currency)) {
+			err = bad_entry(&v, row.seq, "its currency is not in the configuration");
+			goto done;
+		}
 		if ((err = fl_tree_append(tiles, leaf)) < 0) {
 			if (err == FL_EVERIFY)
 				v.out->bad_seq = row.seq;
@@ -606,9 +664,9 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_option
 		goto done;
 	}
 	/* Checkpoints first: a cut-off tail is better named as truncation than as a tile. */
-	if ((err = finish(&v, have_cp == 1, cp_size)) < 0)
+	if ((err = finish(&v, have_cp == 1, cp_size)) < 0 || (err = fl_tree_flush(tiles)) < 0)
 		goto done;
-	err = fl_tree_flush(tiles);
+	err = ledger_rules(&v, c.s);
 done:
 	fl_tree_free(tiles);
 	fl_store_cp_iter_free(cps);
