@@ -194,6 +194,27 @@ contains "$T/tour-matches" "^ +8 +2026-03-02 +match +UPRP +CHE +CHF +100,000\.00
 	"entry 8 is the match applying all of the imported contribution 7 to pledge 6"
 check_blocks "$ACMD" "AUDIT.md" 6
 
+# ---- the reconciliation walk-through: its own directory, key and ledger -----------------------
+WCMD="$T/walk-cmds"
+WALK="$T/walk"
+mkdir -p "$WCMD" "$WALK"
+split_doc "$README" "$WCMD" '^## Reconciliation walk-through' '^## ' "README walk-through"
+runs_cmds "$WCMD" "README walk-through" init rate pledge contribute statement reconcile verify
+grep -q "<<'EOF'" "$WCMD"/cmd.*.run 2>/dev/null
+same $? 0 "README walk-through writes its statement with a here-document"
+cp -R "$ROOT/config" "$WALK/config"
+unset FUNDLEDGER_CONFIG FUNDLEDGER_LEDGER FUNDLEDGER_USER FUNDLEDGER_NOW FUNDLEDGER_KEY \
+	FUNDLEDGER_PASSPHRASE
+cd "$WALK" || exit 1
+run_doc "$WCMD" "walk-through"
+cd "$ROOT" || exit 1
+unset FUNDLEDGER_CONFIG FUNDLEDGER_NOW FUNDLEDGER_KEY FUNDLEDGER_PASSPHRASE
+check_blocks "$WCMD" "README walk-through" 3
+same "$(sqlite3 "$WALK/recon.db" 'SELECT count(*) FROM entries WHERE kind = 6')" 2 \
+	"the walk-through's ledger holds the two matches --apply recorded"
+same "$(sqlite3 "$WALK/recon.db" 'SELECT count(*) FROM entries WHERE kind = 9')" 2 \
+	"and the two bank matches"
+
 # What the tour leaves behind: its key, its configuration, a kept checkpoint, a proof, a bundle.
 grep -Eq '^fundledger\.example\.org/treasurer\+[0-9a-f]{8}\+A[A-Za-z0-9+/]{43}$' "$TOUR/treasurer.vkey"
 same $? 0 "the tour's treasurer.vkey is one verifier key of type 0x01"
