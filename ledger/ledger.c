@@ -847,10 +847,10 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 	} else if (e->kind == FL_KIND_MATCH && e->contribution == l->lc.seq) {
 		l->lc_applied += e->amount;
 	} else if (e->kind == FL_KIND_REVERSAL) {
-		if (e->target == l->lc.seq)
-			l->lc.seq = 0;
-		if (e->target == l->lp_seq)
-			l->lp_seq = 0;
+		/* A reversal of the contribution, of one of its matches or of a pledge changes
+		 * what the caches hold: read again. */
+		l->lc.seq = 0;
+		l->lp_seq = 0;
 	}
 	{
 		fl_hash leaf;

@@ -42,9 +42,19 @@ const char *fl_bank_class_name(fl_bank_class c)
 	return c >= FL_BANK_PROPOSED && c <= FL_BANK_OTHER ? BANK_NAMES[c] : "?";
 }
 
+/* What a pledge's instalments are made of. */
+typedef struct {
+	uint16_t years[FL_YEARS_MAX];
+	size_t n_years;
+	char due[FL_DATE_LEN + 1];
+	int64_t amount;
+} schedule;
+
 /* A pledge with something outstanding, as the proposals see it. */
 typedef struct {
 	uint64_t seq;
+	schedule sched;
+	int64_t covered;           /* paid and written off, and what proposals took */
 	char fund[FL_CODE_MAX + 1];
 	char donor[FL_CODE_MAX + 1];
 	char currency[FL_CURRENCY_LEN + 1];
@@ -211,7 +221,7 @@ static int is_leap(int y)
 /* Due date of instalment k (docs/RECONCILE.md): 31 December of its year, or, when the
  * pledge has a due date, that day of the year shifted by the instalment's distance from the
  * first year (29 February falls back to the 28th). */
-static void instalment_due(char out[FL_DATE_LEN + 1], const fl_entry *p, size_t k)
+static void instalment_due(char out[FL_DATE_LEN + 1], const schedule *p, size_t k)
 {
 	if (!p->due[0]) {
 		snprintf(out, FL_DATE_LEN + 1, "%04u-12-31", p->years[k] % 10000u);
@@ -232,10 +242,35 @@ static void instalment_due(char out[FL_DATE_LEN + 1], const fl_entry *p, size_t 
 
 /* Instalment k's amount: the pledge split evenly over its years, the first ones taking the
  * minor units left over. */
-static int64_t instalment_amount(const fl_entry *p, size_t k)
+static int64_t instalment_amount(const schedule *p, size_t k)
 {
 	int64_t n = (int64_t)p->n_years, base = p->amount / n, rem = p->amount % n;
 	return base + ((int64_t)k < rem ? 1 : 0);
+}
+
+/* The due date of the first instalment that `covered` (paid and written off) does not cover;
+ * "" when nothing is outstanding. */
+static void next_due(char out[FL_DATE_LEN + 1], const schedule *p, int64_t covered)
+{
+	int64_t cum = 0;
+	out[0] = 0;
+	if (covered >= p->amount)
+		return;
+	for (size_t k = 0; k < p->n_years; k++) {
+		cum += instalment_amount(p, k);
+		if (cum > covered) {
+			instalment_due(out, p, k);
+			return;
+		}
+	}
+}
+
+static void schedule_of(schedule *out, const fl_entry *e)
+{
+	memcpy(out->years, e->years, sizeof(out->years));
+	out->n_years = e->n_years;
+	memcpy(out->due, e->due, sizeof(out->due));
+	out->amount = e->amount;
 }
 
 static int usd_of(int64_t *out, int64_t amount, unsigned mu, uint64_t rate)
@@ -261,6 +296,7 @@ static int pledge_row(rc *r, uint64_t rev_by, const pledge_sums *sums)
 	const fl_entry *e = &r->e;
 	fl_reconcile_totals *t = r->out;
 	fl_currency_totals *ct;
+	schedule sched;
 	int64_t covered, cum = 0, due_sum = 0;
 	unsigned mu;
 	int err;
@@ -279,16 +315,17 @@ static int pledge_row(rc *r, uint64_t rev_by, const pledge_sums *sums)
 	}
 	p.outstanding = p.pledged - p.paid - p.written_off;
 	covered = p.paid + p.written_off;
+	schedule_of(&sched, e);
 	for (size_t k = 0; k < e->n_years; k++) {
 		char due[FL_DATE_LEN + 1];
-		int64_t amt = instalment_amount(e, k);
-		instalment_due(due, e, k);
+		int64_t amt = instalment_amount(&sched, k);
+		instalment_due(due, &sched, k);
 		cum += amt;
 		if (strcmp(due, r->opt->as_of) < 0)
 			due_sum += amt;
-		if (!p.next_due[0] && cum > covered && p.outstanding > 0)
-			strcpy(p.next_due, due);
 	}
+	if (p.outstanding > 0)
+		next_due(p.next_due, &sched, covered);
 	if (p.outstanding > 0 && due_sum > covered)
 		p.overdue = due_sum - covered < p.outstanding ? due_sum - covered : p.outstanding;
 
@@ -356,6 +393,8 @@ static int pledge_row(rc *r, uint64_t rev_by, const pledge_sums *sums)
 			strcpy(o->date, e->date);
 			strcpy(o->due, p.next_due);
 			o->outstanding = p.outstanding;
+			o->sched = sched;
+			o->covered = covered;
 		}
 	}
 	if (r->v && r->v->pledge && (err = r->v->pledge(r->v->ctx, &p)) < 0)
@@ -649,13 +688,26 @@ static int applicable(fl_match_rule rule)
 }
 
 /* Takes what a proposal settles off the outstanding amounts of its pledges. */
+/*
+ * Takes what a proposal settles off its pledges: their outstanding amounts go down and their
+ * next due dates move on, as they will once the matches are recorded; the donor's and fund's
+ * pledges are put back in due-date order, so that the next receipt sees them as the next run
+ * will.
+ */
 static void take(rc *r, const open_receipt *c, const fl_proposal *pr)
 {
+	size_t lo, hi;
 	for (size_t k = 0; k < pr->n; k++) {
 		open_pledge *p = find_open(r, c->donor, c->fund, pr->pledges[k]);
-		if (p)
-			p->outstanding -= pr->settles[k];
+		if (!p)
+			continue;
+		p->outstanding -= pr->settles[k];
+		p->covered += pr->settles[k];
+		next_due(p->due, &p->sched, p->covered);
 	}
+	pledge_range(r, c->donor, c->fund, &lo, &hi);
+	if (hi - lo > 1)
+		qsort(vec_at(&r->pledges, lo), hi - lo, r->pledges.size, cmp_pledge);
 }
 
 /* A proposal of rules 1-4, kept compactly until the report: its parts are in rc.parts. */
