@@ -926,12 +926,12 @@ static void test_exact_all_candidates(void **state)
 	char due[FL_DATE_LEN + 1];
 
 	for (int k = 0; k <= FL_RECONCILE_SPLIT_MAX; k++) {
-		snprintf(due, sizeof(due), "2025-03-%02d", k + 1);
+		snprintf(due, sizeof(due), "2025-03-%02u", (unsigned)(k + 1) % 100u);
 		pledge_e(&e, "VFTC", "NOR", "USD", 1000 + k, "2025-01-05", 2025, 1, due);
 		vftc[k] = ADD(f, &e);
 	}
 	for (int k = 0; k < FL_RECONCILE_SPLIT_MAX + 2; k++) {
-		snprintf(due, sizeof(due), "2025-03-%02d", k + 1);
+		snprintf(due, sizeof(due), "2025-03-%02u", (unsigned)(k + 1) % 100u);
 		pledge_e(&e, "UPRP", "NOR", "USD", 1000, "2025-01-05", 2025, 1, due);
 		if (k == 0)
 			upr0 = ADD(f, &e);
@@ -940,7 +940,7 @@ static void test_exact_all_candidates(void **state)
 	}
 	for (int k = 0; k < FL_RECONCILE_SPLIT_MAX + 2; k++) {
 		if (k < FL_RECONCILE_SPLIT_MAX)
-			snprintf(due, sizeof(due), "2025-03-%02d", k + 1);
+			snprintf(due, sizeof(due), "2025-03-%02u", (unsigned)(k + 1) % 100u);
 		else
 			strcpy(due, "2025-04-01");
 		/* The two of 500 differ in their date, or the second would be a duplicate. */
