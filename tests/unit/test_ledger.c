@@ -34,18 +34,6 @@ typedef struct {
 	fl_ledger *l;
 } fx;
 
-static void remove_ledger_files(const char *path)
-{
-	char p[256];
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-journal", path);
-	unlink(p);
-}
-
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof(*f));
@@ -75,7 +63,7 @@ static int teardown(void **state)
 		return 0;
 	fl_ledger_free(f->l);
 	fl_config_free(f->cfg);
-	remove_ledger_files(f->path);
+	testkit_remove_ledger(f->path);
 	rmdir(f->dir);
 	free(f);
 	return 0;

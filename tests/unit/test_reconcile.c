@@ -51,18 +51,6 @@ typedef struct {
 	fl_ledger *l;
 } fx;
 
-static void remove_ledger_files(const char *path)
-{
-	char p[256];
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-journal", path);
-	unlink(p);
-}
-
 /* Ledgers go to /dev/shm when there is one: the property tests commit hundreds of batches,
  * each durably, and a RAM disk makes that cheap. */
 static int fx_open(fx *f)
@@ -93,7 +81,7 @@ static void fx_close(fx *f)
 	f->l = NULL;
 	fl_config_free(f->cfg);
 	f->cfg = NULL;
-	remove_ledger_files(f->path);
+	testkit_remove_ledger(f->path);
 	rmdir(f->dir);
 }
 

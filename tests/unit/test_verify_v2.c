@@ -99,18 +99,6 @@ static void rm_bundle(const char *dir)
 	rmdir(dir);
 }
 
-static void remove_ledger_files(const char *path)
-{
-	char p[256];
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-journal", path);
-	unlink(p);
-}
-
 /* The test treasurer key, pinned as the only key the auditor trusts. */
 static void pinned_options(fl_verify_options *opt, fl_vkey *key, fl_key_role *role)
 {
@@ -397,7 +385,7 @@ static void fx_free(fx *f)
 		return;
 	fl_ledger_free(f->l);
 	fl_config_free(f->cfg);
-	remove_ledger_files(f->path);
+	testkit_remove_ledger(f->path);
 	if (f->good[0])
 		rm_bundle(f->good);
 	rmdir(f->dir);

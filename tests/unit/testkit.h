@@ -8,10 +8,24 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "fundledger/fundledger.h"
 
 #define TESTKIT_KEY_NAME "unit.example.org/treasurer"
+
+/* Removes a test ledger and the files SQLite keeps beside it. */
+static inline void testkit_remove_ledger(const char *path)
+{
+	char p[256];
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-journal", path);
+	unlink(p);
+}
 
 /* The process's test key; freed at exit. */
 static fl_signer *testkit_key;
