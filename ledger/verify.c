@@ -40,6 +40,13 @@ typedef struct {
 	fl_rates rates;         /* rates that stand so far */
 	fl_entry e;
 	fl_entry other; /* an earlier entry a match or bank match names */
+	/* The last contribution streamed, as much of it as a match needs: a match usually
+	 * follows its contribution at once, and then costs no look-up. */
+	struct {
+		uint64_t seq, rate_used;
+		char fund[FL_CODE_MAX + 1], donor[FL_CODE_MAX + 1];
+		char currency[FL_CURRENCY_LEN + 1], date[FL_DATE_LEN + 1];
+	} lc;
 	fl_ref_info ref;
 	/* The statement whose lines are being read: lines still expected, opening plus the
 	 * lines so far, its closing balance and currency. */
@@ -141,8 +148,17 @@ static int check_match(verifier *v, const fl_entry *e)
 	int64_t usd, settled;
 	int err;
 
-	if ((err = v->get(v->ctx, e->contribution, &v->other)) < 0)
+	if (e->contribution == v->lc.seq && v->lc.seq) {
+		/* The contribution just streamed: copy what is checked below. */
+		v->other.kind = FL_KIND_CONTRIBUTION;
+		strcpy(v->other.fund, v->lc.fund);
+		strcpy(v->other.donor, v->lc.donor);
+		strcpy(v->other.currency, v->lc.currency);
+		strcpy(v->other.date, v->lc.date);
+		v->other.rate_used = v->lc.rate_used;
+	} else if ((err = v->get(v->ctx, e->contribution, &v->other)) < 0) {
 		return err;
+	}
 	if (c->kind != FL_KIND_CONTRIBUTION || strcmp(c->fund, e->fund) ||
 	    strcmp(c->donor, e->donor) || strcmp(c->currency, e->currency))
 		return bad_entry(v, e->seq, "its contribution is not a contribution of the same "
@@ -258,6 +274,14 @@ static int check_refs(verifier *v, const fl_entry *e)
 		return bad_entry(v, e->seq, "a second standing rate for its currency and date");
 	if (e->kind == FL_KIND_MATCH && (err = check_match(v, e)) < 0)
 		return err;
+	if (e->kind == FL_KIND_CONTRIBUTION) {
+		v->lc.seq = e->seq;
+		v->lc.rate_used = e->rate_used;
+		strcpy(v->lc.fund, e->fund);
+		strcpy(v->lc.donor, e->donor);
+		strcpy(v->lc.currency, e->currency);
+		strcpy(v->lc.date, e->date);
+	}
 	if (e->kind == FL_KIND_BANKMATCH) {
 		if ((err = v->get(v->ctx, e->line, &v->other)) < 0)
 			return err;
