@@ -583,11 +583,13 @@ static int prepare_bankmatch(fl_ledger *l, fl_entry *e)
 
 static int prepare_statement(fl_ledger *l, const fl_entry *e)
 {
-	(void)e;
 	if (l->stmt_left)
 		return fl_error_set(FL_EINVALID, "statement %llu still expects %llu lines",
 				    (unsigned long long)l->stmt_seq,
 				    (unsigned long long)l->stmt_left);
+	if (e->lines == 0 && e->opening != e->closing)
+		return fl_error_set(FL_EINVALID, "statement without lines: opening and closing "
+						 "balances differ");
 	return 0;
 }
 
@@ -836,9 +838,6 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 		l->stmt_sum = e->opening;
 		l->stmt_closing = e->closing;
 		strcpy(l->stmt_currency, e->currency);
-		if (e->lines == 0 && e->opening != e->closing)
-			return fl_error_set(FL_EINVALID, "statement without lines: opening and "
-							 "closing balances differ");
 	} else if (e->kind == FL_KIND_BANKLINE) {
 		l->stmt_left--;
 	} else if (e->kind == FL_KIND_CONTRIBUTION) {

@@ -313,8 +313,11 @@ static int pledge_row(rc *r, uint64_t rev_by, const pledge_sums *sums)
 		p.usd_received = sums->usd;
 		p.matches = sums->matches;
 	}
-	p.outstanding = p.pledged - p.paid - p.written_off;
-	covered = p.paid + p.written_off;
+	covered = p.paid;
+	p.outstanding = p.pledged;
+	/* covered >= 0, so -covered cannot overflow. */
+	if ((err = add(&covered, p.written_off)) < 0 || (err = add(&p.outstanding, -covered)) < 0)
+		return fl_error_prefix("pledge %" PRIu64 ": ", p.seq);
 	schedule_of(&sched, e);
 	for (size_t k = 0; k < e->n_years; k++) {
 		char due[FL_DATE_LEN + 1];
@@ -1379,7 +1382,9 @@ static int bank(rc *r)
 		for (int k = 0; k < 3; k++) {
 			bank_item key, *kp = &key;
 			size_t a = 0, z = contribs.n;
-			if (!refs[k][0] || (k > 0 && strcmp(refs[k], x->ref) == 0))
+			/* A reference given twice (NtryRef often equals EndToEndId) counts once. */
+			if (!refs[k][0] || (k > 0 && strcmp(refs[k], refs[0]) == 0) ||
+			    (k > 1 && strcmp(refs[k], refs[1]) == 0))
 				continue;
 			memset(&key, 0, sizeof(key));
 			snprintf(key.ref, sizeof(key.ref), "%s", refs[k]);
@@ -1398,8 +1403,11 @@ static int bank(rc *r)
 					found++;
 					x->pick = by_ref[a]->seq;
 				}
-				by_ref[a]->hits++;
-				by_ref[a]->pick = x->seq;
+				/* Each line counts once for a contribution, whatever it matched on. */
+				if (by_ref[a]->pick != x->seq) {
+					by_ref[a]->hits++;
+					by_ref[a]->pick = x->seq;
+				}
 			}
 		}
 		if (found != 1)
@@ -1631,13 +1639,14 @@ int fl_reconcile_apply(fl_apply_result *out, fl_ledger *l, const fl_reconcile_op
 	int err, begun = 0;
 
 	memset(out, 0, sizeof(*out));
+	/* Propose inside the write transaction, so that what is proposed is what is there. */
+	if ((err = fl_ledger_begin(l, recorded_by, recorded_at)) < 0)
+		goto done;
+	begun = 1;
 	if ((err = fl_reconcile(&t, l, opt, &v)) < 0)
 		goto done;
 	if (c.props.n == 0 && c.banks.n == 0)
 		goto done;
-	if ((err = fl_ledger_begin(l, recorded_by, recorded_at)) < 0)
-		goto done;
-	begun = 1;
 	for (size_t i = 0; i < c.props.n; i++) {
 		fl_proposal *p = vec_at(&c.props, i);
 		for (size_t k = 0; k < p->n; k++) {

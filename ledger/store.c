@@ -877,13 +877,13 @@ static const char *const QUERY_SQL[] = {
 	[FL_Q_MATCHES_BY_PLEDGE] =
 		"SELECT m.ref, m.seq, m.ref2, m.amount2, m.usd, c.date FROM entries m"
 		" INDEXED BY entries_match JOIN entries c ON c.seq = m.ref2"
-		" WHERE m.kind = 6 ORDER BY m.ref, m.seq",
+		" WHERE m.kind = 6 ORDER BY m.ref",
 	[FL_Q_MATCHES_BY_PLEDGE_ALL] =
 		"SELECT m.ref, m.seq, m.ref2, m.amount2, m.usd, '' FROM entries m"
-		" INDEXED BY entries_match WHERE m.kind = 6 ORDER BY m.ref, m.seq",
+		" INDEXED BY entries_match WHERE m.kind = 6 ORDER BY m.ref",
 	[FL_Q_WRITEOFFS_BY_PLEDGE] =
 		"SELECT w.ref, w.seq, w.amount, w.date FROM entries w INDEXED BY entries_wo"
-		" WHERE w.kind = 5 ORDER BY w.ref, w.seq",
+		" WHERE w.kind = 5 ORDER BY w.ref",
 	[FL_Q_CONTRIBUTIONS] =
 		"SELECT c.seq, c.amount, coalesce(c.ref, 0), c.currency, c.date, c.fund, c.donor"
 		" FROM entries c WHERE c.kind = 2 ORDER BY c.seq",
@@ -892,7 +892,7 @@ static const char *const QUERY_SQL[] = {
 		" coalesce(l.ref, 0), coalesce(l.amount2, 0), coalesce(l.date, '')"
 		" FROM entries x INDEXED BY entries_ref2"
 		" LEFT JOIN entries l ON x.kind = 9 AND l.seq = x.ref"
-		" WHERE x.ref2 IS NOT NULL ORDER BY x.ref2, x.seq",
+		" WHERE x.ref2 IS NOT NULL ORDER BY x.ref2",
 	/* Rules over the whole ledger that verify checks at the end (ledger files). */
 	[FL_Q_CHECK_APPLIED] =
 		"SELECT c.seq, c.amount, a.s FROM (SELECT m.ref2 AS ref2, sum(m.amount) AS s"
@@ -903,10 +903,12 @@ static const char *const QUERY_SQL[] = {
 	[FL_Q_CHECK_BANKED_TWICE] =
 		"SELECT x.ref2, count(*) FROM entries x INDEXED BY entries_ref2"
 		" WHERE x.ref2 IS NOT NULL AND x.kind = 9 AND" LIVE("x") " AND" LIVE_REF("x.ref2")
+		" AND" LIVE_REF("(SELECT l.ref FROM entries l WHERE l.seq = x.ref)")
 		" GROUP BY x.ref2 HAVING count(*) > 1 ORDER BY x.ref2 LIMIT 1",
 	[FL_Q_CHECK_LINE_TWICE] =
 		"SELECT x.ref, count(*) FROM entries x INDEXED BY entries_ref2"
 		" WHERE x.ref2 IS NOT NULL AND x.kind = 9 AND" LIVE("x") " AND" LIVE_REF("x.ref2")
+		" AND" LIVE_REF("(SELECT l.ref FROM entries l WHERE l.seq = x.ref)")
 		" GROUP BY x.ref HAVING count(*) > 1 ORDER BY x.ref LIMIT 1",
 	[FL_Q_CHECK_REVERSED_TWICE] =
 		"SELECT ref, count(*) FROM entries INDEXED BY entries_rev WHERE kind = 4"

@@ -146,15 +146,15 @@ void fl_store_iter_free(fl_store_iter *it);
  * so the reconciliation merges them in one pass without sorting or holding them.
  *   FL_Q_REVERSED     every reversal, by target: i = target, seq
  *   FL_Q_PLEDGES      pledges dated <= as_of, by seq: i = seq; blob
- *   FL_Q_MATCHES_BY_PLEDGE  every match, by pledge then seq: i = pledge, seq, contribution,
+ *   FL_Q_MATCHES_BY_PLEDGE  every match, by pledge (straight from its index): i = pledge, seq, contribution,
  *                     settled, usd; t = the contribution's date
  *   FL_Q_MATCHES_BY_PLEDGE_ALL  the same without the contribution's date (t = ""), for
  *                     when every contribution is in the view: no look-up per match
- *   FL_Q_WRITEOFFS_BY_PLEDGE  every write-off, by pledge then seq: i = pledge, seq, amount;
+ *   FL_Q_WRITEOFFS_BY_PLEDGE  every write-off, by pledge: i = pledge, seq, amount;
  *                     t = date
  *   FL_Q_CONTRIBUTIONS  every contribution, by seq (no date, fund or donor filter): i =
  *                     seq, amount, named pledge (0); t = currency, date, fund, donor
- *   FL_Q_BY_CONTRIBUTION  every match and bank match, by contribution then seq: i =
+ *   FL_Q_BY_CONTRIBUTION  every match and bank match, by contribution: i =
  *                     contribution, seq, kind, ref (pledge or line), amount (0 for a bank
  *                     match), the line's statement, the line's signed amount (0 for a
  *                     match); t = the line's date ("" for a match)

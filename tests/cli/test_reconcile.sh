@@ -832,3 +832,36 @@ contains "$ERR" "^fundledger: no standing match between entries 3 and 1$" "m: sa
 expect 2 "m: unmatch of an entry that is not a match" fl unmatch 3
 same "$(count)" 7 "m: seven entries"
 expect 0 "m: verify" fl verify
+
+# ---- a statement reversed and its contribution confirmed by the next one ----------------------
+# A bank match stands only while its line's statement does: once the first statement is
+# reversed, its bank match no longer confirms the contribution, so confirming it by the second
+# statement's line is allowed, and verify's "at most one standing bank match" agrees.
+fresh r
+fl rate --currency EUR --rate 0.9 --date 2026-01-01 >/dev/null
+fl contribute --donor NOR --fund VFTC --currency EUR --amount 1000 --date 2026-02-02 \
+	--bank-ref NO-1 >/dev/null
+cat >"$T/r1.csv" <<'CSV'
+statement,account,currency,date,value_date,type,amount,ref,end_to_end,debtor,remittance
+R-1,DE89370400440532013000,EUR,2026-02-01,,opening,0.00,,,,
+R-1,DE89370400440532013000,EUR,2026-02-02,2026-02-02,credit,1000.00,NO-1,NO-1,Norway,VFTC
+R-1,DE89370400440532013000,EUR,2026-02-28,,closing,1000.00,,,,
+CSV
+cat >"$T/r2.csv" <<'CSV'
+statement,account,currency,date,value_date,type,amount,ref,end_to_end,debtor,remittance
+R-2,DE89370400440532013000,EUR,2026-02-01,,opening,0.00,,,,
+R-2,DE89370400440532013000,EUR,2026-02-02,2026-02-02,credit,1000.00,NO-1B,NO-1,Norway,VFTC
+R-2,DE89370400440532013000,EUR,2026-02-28,,closing,1000.00,,,,
+CSV
+expect 0 "r: import the first statement" fl statement import "$T/r1.csv"
+expect 0 "r: its line is proposed once, by reference (the end-to-end id repeats the reference)" \
+	fl reconcile --as-of 2026-02-28 --apply
+same "$(sqlite3 "$FUNDLEDGER_LEDGER" 'SELECT count(*) FROM entries WHERE kind = 9')" 1 \
+	"r: one bank match"
+expect 0 "r: log the bank match" fl log --kind bankmatch
+contains "$OUT" "reconcile: bank reference NO-1$" "r: made by rule 1, the bank reference"
+expect 0 "r: reverse the first statement" fl reverse 3 --reason "sent for the wrong account"
+expect 0 "r: import the second statement" fl statement import "$T/r2.csv"
+expect 0 "r: confirm the contribution by the second statement's line" fl match 8 2
+expect 0 "r: verify: one standing bank match per contribution" fl verify
+expect 0 "r: reconciled" fl reconcile --as-of 2026-02-28
