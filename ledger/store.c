@@ -47,9 +47,9 @@ static const char SCHEMA[] =
 	"CREATE INDEX entries_ref ON entries(ref) WHERE ref IS NOT NULL;"
 	"CREATE INDEX entries_ref2 ON entries(ref2, kind, ref, amount) WHERE ref2 IS NOT NULL;"
 	"CREATE INDEX entries_stmt ON entries(date) WHERE kind = 7;"
-	"CREATE INDEX entries_match ON entries(ref, ref2, amount2, usd) WHERE kind = 6;"
-	"CREATE INDEX entries_rev ON entries(ref) WHERE kind = 4;"
-	"CREATE INDEX entries_wo ON entries(ref, date, amount) WHERE kind = 5;"
+	"CREATE INDEX entries_match ON entries(ref, ref2, amount2, usd, kind) WHERE kind = 6;"
+	"CREATE INDEX entries_rev ON entries(ref, kind) WHERE kind = 4;"
+	"CREATE INDEX entries_wo ON entries(ref, date, amount, kind) WHERE kind = 5;"
 	"CREATE TABLE tiles(level INTEGER NOT NULL, idx INTEGER NOT NULL, hashes BLOB NOT NULL,"
 	" PRIMARY KEY (level, idx)) STRICT, WITHOUT ROWID;"
 	"CREATE TABLE checkpoints(size INTEGER PRIMARY KEY CHECK (size >= 1),"
@@ -80,9 +80,9 @@ static const char MIGRATE_1_2[] =
 	"ALTER TABLE entries ADD COLUMN usd INTEGER;"
 	"CREATE INDEX entries_ref2 ON entries(ref2, kind, ref, amount) WHERE ref2 IS NOT NULL;"
 	"CREATE INDEX entries_stmt ON entries(date) WHERE kind = 7;"
-	"CREATE INDEX entries_match ON entries(ref, ref2, amount2, usd) WHERE kind = 6;"
-	"CREATE INDEX entries_rev ON entries(ref) WHERE kind = 4;"
-	"CREATE INDEX entries_wo ON entries(ref, date, amount) WHERE kind = 5;"
+	"CREATE INDEX entries_match ON entries(ref, ref2, amount2, usd, kind) WHERE kind = 6;"
+	"CREATE INDEX entries_rev ON entries(ref, kind) WHERE kind = 4;"
+	"CREATE INDEX entries_wo ON entries(ref, date, amount, kind) WHERE kind = 5;"
 	"PRAGMA user_version = 2;";
 
 enum {
