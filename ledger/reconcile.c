@@ -726,7 +726,7 @@ typedef struct {
 	int64_t amount, settle;
 } kept_part;
 
-static int keep(rc *r, vec *kept, vec *parts, size_t receipt, const fl_proposal *pr, int why)
+static int keep(vec *kept, vec *parts, size_t receipt, const fl_proposal *pr, int why)
 {
 	kept_proposal *k = vec_push(kept);
 	if (!k)
@@ -744,7 +744,6 @@ static int keep(rc *r, vec *kept, vec *parts, size_t receipt, const fl_proposal 
 		x->amount = pr->amounts[j];
 		x->settle = pr->settles[j];
 	}
-	(void)r;
 	return 0;
 }
 
@@ -784,7 +783,7 @@ static int propose_all(rc *r)
 			if (!applicable(pr.rule))
 				continue;
 			take(r, c, &pr);
-			if ((err = keep(r, &kept, &parts, i, &pr, why)) < 0)
+			if ((err = keep(&kept, &parts, i, &pr, why)) < 0)
 				goto out;
 			done[i] = 1;
 			changed = 1;
