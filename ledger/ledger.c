@@ -95,6 +95,27 @@ fail:
 	return err;
 }
 
+int fl_ledger_snapshot(fl_ledger **out, fl_ledger *l, uint64_t size)
+{
+	fl_ledger *v = calloc(1, sizeof(*v));
+	int err;
+	if (!v)
+		return fl_error_set(FL_ENOMEM, "out of memory");
+	v->cfg = l->cfg;
+	v->flags = FL_OPEN_READONLY;
+	if ((err = fl_store_snapshot(&v->store, l->store, size)) < 0)
+		goto fail;
+	if (!(v->origin = strdup(l->origin))) {
+		err = fl_error_set(FL_ENOMEM, "out of memory");
+		goto fail;
+	}
+	*out = v;
+	return 0;
+fail:
+	fl_ledger_free(v);
+	return err;
+}
+
 void fl_ledger_free(fl_ledger *l)
 {
 	if (!l)
@@ -1018,8 +1039,15 @@ void fl_entry_columns(fl_row *row, const fl_entry *e)
 	row->amount2_null = 1;
 	row->usd_null = 1;
 	switch (e->kind) {
-	case FL_KIND_PLEDGE:
 	case FL_KIND_CONTRIBUTION:
+		/* Since store schema 3; NULL in rows an earlier schema wrote (verify allows it). */
+		row->usd = e->usd;
+		row->usd_null = 0;
+		row->amount = e->amount;
+		row->amount_null = 0;
+		row->ref = e->pledge;
+		break;
+	case FL_KIND_PLEDGE:
 	case FL_KIND_WRITEOFF:
 		row->amount = e->amount;
 		row->amount_null = 0;

@@ -18,4 +18,10 @@ int fl_ledger_load_rates(fl_ledger *l, fl_rates *out) FL_WARN_UNUSED;
  * for the caller. Text pointers borrow from e. */
 void fl_entry_columns(fl_row *row, const fl_entry *e);
 
+/*
+ * A read-only view of the ledger as it stood at `size` entries (a private temporary copy,
+ * fl_store_snapshot), with l's configuration. Free it with fl_ledger_free.
+ */
+int fl_ledger_snapshot(fl_ledger **out, fl_ledger *l, uint64_t size) FL_WARN_UNUSED;
+
 #endif

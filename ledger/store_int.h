@@ -55,6 +55,13 @@ int fl_store_create(const char *path, const char *origin, const char *created_at
 int fl_store_open(fl_store **out, const char *path, int readonly) FL_WARN_UNUSED;
 void fl_store_close(fl_store *s);
 
+/*
+ * A private copy of the ledger as it stood at `size` entries: entries 1..size, the
+ * checkpoints and cosignatures up to size, meta and tiles, in a temporary database that is
+ * removed when it is closed. Read in one transaction of the source.
+ */
+int fl_store_snapshot(fl_store **out, fl_store *src, uint64_t size) FL_WARN_UNUSED;
+
 /* Reads a meta value into out; FL_ENOTFOUND when absent. */
 int fl_store_meta(fl_store *s, const char *key, fl_buf *out) FL_WARN_UNUSED;
 
@@ -167,6 +174,11 @@ void fl_store_iter_free(fl_store_iter *it);
  *   FL_Q_CHECK_WRITTEN_OFF    the first pledge whose standing write-offs exceed its amount:
  *                     i = seq, amount, written off
  *   FL_Q_STATEMENTS   standing statements by seq: i = seq; blob
+ *   FL_Q_REPORT_RECEIPTS  standing contributions dated from..to, by seq: i = seq, usd
+ *                         (0 when NULL), usd is NULL; t = fund, donor, date; blob only for
+ *                         those dated on or after `since` or with a NULL usd
+ *   FL_Q_REPORT_GIVERS    contributions dated before `from`, by seq, reversed or not:
+ *                         i = seq; t = fund, donor
  *   FL_Q_LINES        lines <= as_of of standing statements with no standing bank match:
  *                     i = seq; blob
  */
@@ -184,11 +196,13 @@ typedef enum {
 	FL_Q_CHECK_REVERSED_TWICE,
 	FL_Q_CHECK_WRITTEN_OFF,
 	FL_Q_STATEMENTS,
-	FL_Q_LINES
+	FL_Q_LINES,
+	FL_Q_REPORT_RECEIPTS,
+	FL_Q_REPORT_GIVERS
 } fl_query;
 
 typedef struct {
-	const char *as_of, *fund, *donor, *currency, *from, *to;
+	const char *as_of, *fund, *donor, *currency, *from, *to, *since;
 } fl_qparams;
 
 #define FL_QROW_INT 8

@@ -535,7 +535,10 @@ static const char *column_mismatch(const fl_row *r, const fl_entry *e)
 		return "ref2";
 	if (!num_eq(r->amount2, r->amount2_null, x.amount2, x.amount2_null))
 		return "amount2";
-	if (!num_eq(r->usd, r->usd_null, x.usd, x.usd_null))
+	/* A contribution's usd column is NULL in rows written before store schema 3: nothing
+	 * reads it then but the bytes (docs/FORMAT.md, "Store"). */
+	if (!num_eq(r->usd, r->usd_null, x.usd, x.usd_null) &&
+	    !(e->kind == FL_KIND_CONTRIBUTION && r->usd_null))
 		return "usd";
 	return NULL;
 }

@@ -35,7 +35,9 @@ same "$(sqlite3 "$v1" 'PRAGMA user_version')" 1 "read-only commands changed noth
 
 expect 0 "upgrade" fl upgrade
 contains "$OUT" "store schema is current; entries unchanged" "upgrade says what it did"
-same "$(sqlite3 "$v1" 'PRAGMA user_version')" 2 "the file now has store schema 2"
+same "$(sqlite3 "$v1" 'PRAGMA user_version')" 3 "the file now has store schema 3"
+same "$(sqlite3 "$v1" "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND
+	name IN ('entries_contrib', 'entries_pledge')")" 2 "with the indexes of schema 3"
 same "$(sqlite3 "$v1" "SELECT count(*) FROM pragma_table_info('entries') WHERE name IN
 	('ref2', 'amount2', 'usd')")" 3 "the three new columns are there"
 same "$(sqlite3 "$v1" "SELECT count(*) FROM entries WHERE ref2 IS NOT NULL OR amount2 IS NOT NULL
@@ -59,3 +61,15 @@ same "$(fl show 4 --format hex | cut -c1-10)" "464c450206" "a v2 entry: version 
 same "$(fl show 3 --format hex | cut -c1-10)" "464c450102" "a v1 entry keeps version byte 1"
 expect 0 "verify the mixed ledger" fl verify
 contains "$OUT" "^OK 4 entries" "four entries verify"
+
+# A schema 2 file (no entries_contrib and entries_pledge indexes) is refused read-only and upgraded
+# by a writer, the same way.
+sqlite3 "$v1" "DROP INDEX entries_contrib; DROP INDEX entries_pledge; PRAGMA user_version = 2"
+expect 2 "verify refuses a schema 2 ledger read-only" fl verify
+contains "$ERR" "store schema 2.*fundledger upgrade" "the refusal says to run 'fundledger upgrade'"
+expect 0 "upgrade a schema 2 ledger" fl upgrade
+same "$(sqlite3 "$v1" 'PRAGMA user_version')" 3 "the file has store schema 3 again"
+same "$(sqlite3 "$v1" "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND
+	name IN ('entries_contrib', 'entries_pledge')")" 2 "and its indexes"
+expect 0 "verify after the second upgrade" fl verify
+contains "$OUT" "^OK 4 entries" "still four entries"
