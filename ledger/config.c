@@ -26,6 +26,7 @@
 
 #include "fundledger/buf.h"
 #include "fundledger/config.h"
+#include "fundledger/date.h"
 #include "fundledger/money.h"
 
 /* No schema nests deeper than 4; the limit keeps the recursive node_free shallow. */
@@ -811,6 +812,7 @@ static int load_funds(fl_config *cfg, const doc *d, const char *currencies_file)
 			goto done;
 		}
 		set_code(f->code, v[0]);
+		f->listed = i;
 		if ((err = get_string(d->file, v[1], "name")) < 0 ||
 		    (err = dup_string(&f->name, v[1])) < 0)
 			goto done;
@@ -1201,4 +1203,221 @@ bad:
 	return fl_error_set(FL_EINVALID,
 			    "a code must be 2 to %d characters from A-Z, 0-9 and '-', "
 			    "not starting with '-'", FL_CODE_MAX);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The Board's narrative for the annual report */
+
+/*
+ * A text value: a scalar, not empty, UTF-8 whose only control character is the line feed (a
+ * block scalar's paragraphs). Trailing line feeds and spaces, which block scalars keep, are
+ * dropped.
+ */
+static int get_text(const char *file, const node *v, const char *key, char **out)
+{
+	size_t len = v->len, start = 0;
+
+	if (v->kind != NODE_SCALAR)
+		return err_at(file, v, "'%s' must be text, not %s", key, node_kind_word(v));
+	if (is_null(v))
+		return err_at(file, v, "'%s' has no value", key);
+	while (len > 0 && (v->str[len - 1] == '\n' || v->str[len - 1] == ' '))
+		len--;
+	while (start < len && v->str[start] == ' ')
+		start++;
+	if (len == start)
+		return err_at(file, v, "'%s' is empty", key);
+	/* Check each line on its own: the line feed is the one control character allowed. */
+	for (size_t i = start; i < len;) {
+		size_t j = i;
+		long bad;
+		while (j < len && v->str[j] != '\n')
+			j++;
+		if (text_scan((const unsigned char *)v->str + i, j - i, &bad, NULL) < 0) {
+			if (bad < 0)
+				return err_at(file, v, "'%s' is not valid UTF-8", key);
+			return err_at(file, v, "'%s' contains the control character U+%04lX", key,
+				      (unsigned long)bad);
+		}
+		i = j + 1;
+	}
+	if (!(*out = malloc(len - start + 1)))
+		return no_memory();
+	memcpy(*out, v->str + start, len - start);
+	(*out)[len - start] = 0;
+	return 0;
+}
+
+/* A plain decimal integer from lo to hi. */
+static int get_uint(const char *file, const node *v, const char *key, unsigned lo, unsigned hi,
+		    unsigned *out)
+{
+	unsigned long value = 0;
+
+	if (v->kind != NODE_SCALAR)
+		return err_at(file, v, "'%s' must be an integer, not %s", key, node_kind_word(v));
+	if (!v->plain || v->len == 0 || v->len > 9 || (v->len > 1 && v->str[0] == '0'))
+		goto bad;
+	for (size_t i = 0; i < v->len; i++) {
+		if (v->str[i] < '0' || v->str[i] > '9')
+			goto bad;
+		value = value * 10 + (unsigned long)(v->str[i] - '0');
+	}
+	if (value < lo || value > hi)
+		goto bad;
+	*out = (unsigned)value;
+	return 0;
+bad:
+	if (text_check(file, v, "a value") < 0)
+		return FL_ECONFIG;
+	return err_at(file, v, "'%s' must be a plain integer from %u to %u, not '%.*s'", key, lo,
+		      hi, show(v), v->str);
+}
+
+/* An optional list: NULL or a sequence (empty allowed). */
+static int get_list(const char *file, const node *v, const char *key)
+{
+	if (v && v->kind != NODE_SEQ)
+		return err_at(file, v, "'%s' must be a list, not %s", key,
+			      is_null(v) ? "nothing" : node_kind_word(v));
+	return 0;
+}
+
+void fl_narrative_free(fl_narrative *n)
+{
+	if (!n)
+		return;
+	free(n->path);
+	free(n->introduction);
+	for (size_t i = 0; i < n->n_members; i++) {
+		free(n->members[i].name);
+		free(n->members[i].group);
+		free(n->members[i].role);
+	}
+	free(n->members);
+	for (size_t i = 0; i < n->n_sessions; i++) {
+		free(n->sessions[i].title);
+		free(n->sessions[i].dates);
+		free(n->sessions[i].place);
+		free(n->sessions[i].summary);
+	}
+	free(n->sessions);
+	for (size_t i = 0; i < n->n_findings; i++)
+		free(n->findings[i]);
+	free(n->findings);
+	for (size_t i = 0; i < n->n_recommendations; i++)
+		free(n->recommendations[i]);
+	free(n->recommendations);
+	free(n);
+}
+
+/* A list of texts into *out (n of them). */
+static int load_texts(const char *file, const node *list, const char *key, char ***out, size_t *n)
+{
+	int err;
+	if (!list)
+		return 0;
+	if ((err = get_list(file, list, key)) < 0)
+		return err;
+	if (list->n && !(*out = calloc(list->n, sizeof(char *))))
+		return no_memory();
+	for (size_t i = 0; i < list->n; i++) {
+		if ((err = get_text(file, list->kid[i], key, &(*out)[i])) < 0)
+			return err;
+		(*n)++;
+	}
+	return 0;
+}
+
+static int load_narrative(fl_narrative *n, const doc *d)
+{
+	static const field spec[] = {{"year", 1},     {"session", 0},	{"introduction", 0},
+				     {"members", 0},  {"sessions", 0},	{"findings", 0},
+				     {"recommendations", 0}};
+	static const field member_spec[] = {{"name", 1}, {"group", 0}, {"role", 0}};
+	static const field session_spec[] = {{"title", 1}, {"dates", 1}, {"place", 0},
+					      {"summary", 0}};
+	const node *v[COUNT(spec)];
+	unsigned year;
+	int err;
+
+	if ((err = fields(d->file, d->root, "the narrative", spec, COUNT(spec), v)) < 0 ||
+	    (err = get_uint(d->file, v[0], "year", FL_YEAR_MIN, FL_YEAR_MAX, &year)) < 0)
+		return err;
+	n->year = (int)year;
+	if (v[1] && (err = get_uint(d->file, v[1], "session", 1, 999, &n->session)) < 0)
+		return err;
+	if (v[2] && (err = get_text(d->file, v[2], "introduction", &n->introduction)) < 0)
+		return err;
+	if ((err = get_list(d->file, v[3], "members")) < 0 ||
+	    (err = get_list(d->file, v[4], "sessions")) < 0)
+		return err;
+	if (v[3] && v[3]->n) {
+		if (!(n->members = calloc(v[3]->n, sizeof(*n->members))))
+			return no_memory();
+		for (size_t i = 0; i < v[3]->n; i++) {
+			const node *m[COUNT(member_spec)];
+			fl_narrative_member *x = &n->members[i];
+			n->n_members++;
+			if ((err = fields(d->file, v[3]->kid[i], "a member", member_spec,
+					  COUNT(member_spec), m)) < 0 ||
+			    (err = get_string(d->file, m[0], "name")) < 0 ||
+			    (err = dup_string(&x->name, m[0])) < 0)
+				return err;
+			if (m[1] && ((err = get_string(d->file, m[1], "group")) < 0 ||
+				     (err = dup_string(&x->group, m[1])) < 0))
+				return err;
+			if (m[2] && ((err = get_string(d->file, m[2], "role")) < 0 ||
+				     (err = dup_string(&x->role, m[2])) < 0))
+				return err;
+		}
+	}
+	if (v[4] && v[4]->n) {
+		if (!(n->sessions = calloc(v[4]->n, sizeof(*n->sessions))))
+			return no_memory();
+		for (size_t i = 0; i < v[4]->n; i++) {
+			const node *m[COUNT(session_spec)];
+			fl_narrative_session *x = &n->sessions[i];
+			n->n_sessions++;
+			if ((err = fields(d->file, v[4]->kid[i], "a session", session_spec,
+					  COUNT(session_spec), m)) < 0 ||
+			    (err = get_string(d->file, m[0], "title")) < 0 ||
+			    (err = dup_string(&x->title, m[0])) < 0 ||
+			    (err = get_string(d->file, m[1], "dates")) < 0 ||
+			    (err = dup_string(&x->dates, m[1])) < 0)
+				return err;
+			if (m[2] && ((err = get_string(d->file, m[2], "place")) < 0 ||
+				     (err = dup_string(&x->place, m[2])) < 0))
+				return err;
+			if (m[3] && (err = get_text(d->file, m[3], "summary", &x->summary)) < 0)
+				return err;
+		}
+	}
+	if ((err = load_texts(d->file, v[5], "findings", &n->findings, &n->n_findings)) < 0)
+		return err;
+	return load_texts(d->file, v[6], "recommendations", &n->recommendations,
+			  &n->n_recommendations);
+}
+
+int fl_narrative_load(fl_narrative **out, const char *path)
+{
+	fl_narrative *n = NULL;
+	doc d = {NULL, FL_BUF_INIT, NULL};
+	int err;
+
+	if (!out || !path)
+		return fl_error_set(FL_EINVALID, "fl_narrative_load: no output or path");
+	if (!(n = calloc(1, sizeof(*n))) || !(n->path = malloc(strlen(path) + 1))) {
+		err = no_memory();
+		goto done;
+	}
+	memcpy(n->path, path, strlen(path) + 1);
+	if ((err = doc_load(&d, path)) < 0 || (err = load_narrative(n, &d)) < 0)
+		goto done;
+	*out = n;
+	n = NULL;
+done:
+	doc_free(&d);
+	fl_narrative_free(n);
+	return err;
 }

@@ -3,19 +3,21 @@
 #
 #   FUNDLEDGER=build/fundledger sh tools/demo.sh        (make demo does this)
 #
-# Creates a ledger in ledger/ of a new temporary directory, with a copy of config/, imports the bundled
-# 2025 sample (tools/sample/2025.csv: UN operational rates, pledges and contributions),
-# records one correction (a contribution keyed with the wrong amount, reversed, then recorded
-# right), imports the December bank statement of the EUR account (camt.053) and reconciles
-# pledges, receipts and the bank, verifies the ledger and prints the entries and the totals.
-# Then what an auditor looks
-# at, with the auditor's files in auditor/ beside ledger/: the signed checkpoint, the auditor's
+# Creates a ledger in ledger/ of a new temporary directory, with a copy of config/, imports the
+# bundled 2025 sample (tools/sample/2025.csv: UN operational rates, pledges and contributions)
+# and the four years before it (tools/sample/2021-2024.csv), records one correction (a
+# contribution keyed with the wrong amount, reversed, then recorded right), imports the December
+# bank statement of the EUR account (camt.053) and reconciles pledges, receipts and the bank,
+# verifies the ledger and prints the entries and the totals. Then what an auditor looks at, with
+# the auditor's files in auditor/ beside ledger/: the signed checkpoint, the auditor's
 # cosignature, a copy of the checkpoint kept by the auditor, an inclusion proof and a
 # consistency proof verified offline, and an export bundle verified against the pinned keys
-# and the kept checkpoint. The directory is kept so that it can be explored afterwards; the
-# paths are printed at the end. Runs
-# from any working directory. A fresh treasurer key signs the writes and a fresh auditor key
-# cosigns (one passphrase for both, set in the environment). The clock is fixed
+# and the kept checkpoint. Last, the Board of Trustees' annual report for 2025, computed at the
+# cosigned checkpoint with the sample narrative (tools/sample/narrative-2025.yaml), written as
+# HTML and JSON; its path is printed. The directory is kept so that it can be explored
+# afterwards; the paths are printed at the end. Runs from any working directory. A fresh
+# treasurer key signs the writes and a fresh auditor key cosigns (one passphrase for both, set
+# in the environment). The clock is fixed
 # (FUNDLEDGER_NOW), so the entries, their hashes and the Merkle roots are the same on every
 # run; only the keys and their signatures differ.
 set -u
@@ -30,7 +32,8 @@ T=$D/ledger  # the treasurer's: configuration, ledger, treasurer key; the workin
 A=$D/auditor # the auditor's own, outside the ledger's: key, pinned keys, checkpoint, proofs
 AR=../auditor # $A as the commands below write it, from $T
 mkdir "$T" "$A" || exit 1
-cp "$ROOT"/config/*.yaml "$ROOT"/tools/sample/2025.csv "$ROOT"/tools/sample/2025-12-eur.camt053.xml \
+cp "$ROOT"/config/*.yaml "$ROOT"/tools/sample/2025.csv "$ROOT"/tools/sample/2021-2024.csv \
+	"$ROOT"/tools/sample/2025-12-eur.camt053.xml "$ROOT"/tools/sample/narrative-2025.yaml \
 	"$T"/ || exit 1
 cd "$T" || exit 1
 export FUNDLEDGER_CONFIG="$T/fundledger.yaml"
@@ -110,6 +113,8 @@ section "The 2025 sample: monthly UN operational rates, pledges, contributions"
 step 2026-01-12T09:05:00Z import 2025.csv
 echo "Importing the same file again changes nothing: every row is already recorded."
 step 2026-01-12T09:06:00Z import 2025.csv
+section "The four years before: 2021 to 2024, for the report's five-year trend"
+step 2026-01-12T09:10:00Z import 2021-2024.csv
 
 section "A correction"
 echo "Ireland's payment of EUR 300,000 to VFTC is keyed as EUR 3,000,000:"
@@ -161,8 +166,9 @@ section "Verification: every hash, the Merkle tree and every signature recompute
 step 2026-01-15T08:00:00Z verify
 
 section "The ledger"
+echo "2025's entries of each fund (the whole history: fundledger log):"
 for fund in VFTC UPRP UPRI; do
-	step 2026-01-15T08:00:00Z log --fund "$fund"
+	step 2026-01-15T08:00:00Z log --fund "$fund" --from 2025-01-01
 done
 echo "Corrections:"
 step 2026-01-15T08:00:00Z log --kind reversal
@@ -203,8 +209,20 @@ echo "It verifies with no database, against the pinned keys and the kept checkpo
 step 2026-01-15T09:20:00Z verify --bundle "$AR/bundle" --key "$AR/treasurer.vkey" \
 	--key "$AR/auditor.vkey" --trusted "$kept"
 
+section "The annual report of the Board of Trustees (resolution 18/18, paragraphs 8 and 14)"
+echo "Computed at the cosigned checkpoint, with the Board's narrative; one self-contained HTML"
+echo "file, print-ready, with its charts, and the same figures as JSON:"
+echo
+step 2026-01-15T10:00:00Z report --year 2025 --narrative narrative-2025.yaml --format html \
+	--out "$D/report-2025.html"
+step 2026-01-15T10:00:00Z report --year 2025 --narrative narrative-2025.yaml --format json \
+	--out "$D/report-2025.json"
+echo "The report: $D/report-2025.html"
+echo
+
 cat <<EOF
 The demo's directory is $D (kept):
+  report-2025.html                the Board of Trustees' report for 2025 (and report-2025.json)
   ledger/fundledger.db            the ledger, with fundledger.yaml and treasurer.key
   auditor/auditor.key             the auditor's cosigning key
   auditor/*.vkey                  the verifier keys the auditor pins

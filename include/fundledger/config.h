@@ -42,6 +42,7 @@ typedef struct {
 	char **established_by; /* resolutions and decisions, in the order given */
 	size_t n_established_by;
 	char currency[FL_CURRENCY_LEN + 1]; /* currency of account */
+	size_t listed;         /* its place in funds.yaml (0 first): the order reports use */
 } fl_fund;
 
 typedef struct {
@@ -107,6 +108,47 @@ const char *fl_role_name(fl_key_role role);
 /* "member_state", ... and "African", ... ("" for FL_GROUP_NONE). */
 const char *fl_donor_kind_name(fl_donor_kind kind);
 const char *fl_group_name(fl_group group);
+
+/*
+ * The Board's narrative for an annual report (docs/REPORT.md, "Narrative file"): free text
+ * the Board writes, in a YAML file. Texts are UTF-8 without control characters other than
+ * line feeds; a blank line separates paragraphs. Optional parts are NULL or empty.
+ */
+typedef struct {
+	char *name;
+	char *group;  /* regional group, or NULL */
+	char *role;   /* e.g. "Chair", or NULL */
+} fl_narrative_member;
+
+typedef struct {
+	char *title;  /* e.g. "Sixty-first session" */
+	char *dates;  /* as the Board writes them */
+	char *place;  /* or NULL */
+	char *summary; /* or NULL */
+} fl_narrative_session;
+
+typedef struct {
+	char *path;
+	int year;                    /* the year the narrative is for */
+	unsigned session;            /* the Council session; 0 when not given */
+	char *introduction;          /* or NULL */
+	fl_narrative_member *members;
+	size_t n_members;
+	fl_narrative_session *sessions;
+	size_t n_sessions;
+	char **findings;
+	size_t n_findings;
+	char **recommendations;
+	size_t n_recommendations;
+} fl_narrative;
+
+/*
+ * Loads a narrative file. Strict like the configuration: unknown or duplicate keys, wrong
+ * types, missing fields, aliases and tags fail with FL_ECONFIG and "FILE:LINE:COLUMN: ...".
+ * *out owns a new narrative. 0, FL_ECONFIG, FL_EIO or FL_ENOMEM.
+ */
+int fl_narrative_load(fl_narrative **out, const char *path) FL_WARN_UNUSED;
+void fl_narrative_free(fl_narrative *n);
 
 /* 0 when s is a valid fund or donor code, else FL_EINVALID. */
 int fl_code_check(const char *s, size_t len) FL_WARN_UNUSED;

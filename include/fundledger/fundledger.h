@@ -19,5 +19,6 @@
 #include "statement.h"
 #include "audit.h"
 #include "verify.h"
+#include "report.h"
 
 #endif

@@ -150,5 +150,6 @@ int cmd_checkpoint(cli_ctx *ctx, int argc, char **argv);
 int cmd_cosign(cli_ctx *ctx, int argc, char **argv);
 int cmd_proof(cli_ctx *ctx, int argc, char **argv);
 int cmd_export(cli_ctx *ctx, int argc, char **argv);
+int cmd_report(cli_ctx *ctx, int argc, char **argv);
 
 #endif

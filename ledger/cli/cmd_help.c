@@ -7,7 +7,7 @@
 
 int cmd_help(cli_ctx *ctx, int argc, char **argv)
 {
-	static const char *const groups[] = {"treasurer", "auditor", "everyone"};
+	static const char *const groups[] = {"treasurer", "auditor", "trustee", "everyone"};
 	const cli_command *c;
 	(void)ctx;
 	if (argc > 2)

@@ -81,6 +81,10 @@ const cli_command cli_commands[] = {
 	 "Write an inclusion or consistency proof, or verify one offline."},
 	{"export", cmd_export, CMD_READONLY, "auditor", "--out DIR",
 	 "Write a self-contained bundle that verifies offline with 'verify --bundle'."},
+	{"report", cmd_report, CMD_READONLY, "trustee",
+	 "--year Y [--fund F|all] [--narrative FILE.yaml] [--at-checkpoint SIZE] [--date D] "
+	 "[--format html|md|csv|json] --out PATH",
+	 "Write the Board of Trustees' annual report, computed at a signed checkpoint."},
 	{"key", cmd_key, CMD_NO_LEDGER | CMD_NO_CONFIG, "everyone",
 	 "generate --name NAME [--role treasurer|auditor] [--out FILE]",
 	 "Create an Ed25519 key, encrypted with a passphrase; print its verifier key."},
