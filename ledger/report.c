@@ -8,10 +8,11 @@
  * a private copy of entries 1..size (fl_ledger_snapshot), so that the same code computes the
  * same report from the same entries, and --at-checkpoint reproduces an old report exactly.
  *
- * Three reads make every figure:
- *   - the standing contributions dated in the five years of the trend (their canonical bytes
- *     give the US dollar value the ledger recorded with each);
- *   - which donors gave to which fund before the year (new donors, paragraph 14);
+ * Two reads make every figure:
+ *   - one pass over the contributions' index up to 31 December: which donors gave to which
+ *     fund before the year (new donors, paragraph 14), and the US dollar value the ledger
+ *     recorded with each contribution of the trend's five years (the usd column of store
+ *     schema 3, or the canonical bytes), with the bytes of the year's own receipts;
  *   - the reconciliation as of 31 December (pledges, unapplied receipts, the bank).
  * Everything is integers; sorting breaks every tie, so the order of rows is fixed.
  */
@@ -434,69 +435,6 @@ static int make_receipt(build *b, fl_report_receipt *x, const fl_entry *e, size_
 	return 0;
 }
 
-/*
- * The standing contributions of the trend's five years. Their US dollar value comes from the
- * usd column where the store has it (schema 3); the bytes are read, and must agree with the
- * columns, for the report's year (the statement lists each receipt) and where it does not.
- */
-static int read_receipts(build *b)
-{
-	fl_report *r = b->r;
-	fl_store_iter *it = NULL;
-	fl_qparams qp = {0};
-	fl_qrow row;
-	fl_entry e;
-	int err, rc;
-
-	qp.from = b->trend_from;
-	qp.to = b->to;
-	qp.since = b->from;
-	if ((err = fl_store_query(&it, fl_ledger_store(b->l), FL_Q_REPORT_RECEIPTS, &qp)) < 0)
-		return err;
-	while ((rc = fl_store_query_next(it, &row)) > 0) {
-		/* seq, usd, usd is NULL; fund, donor, date; canonical bytes or none */
-		const char *fund = row.t[0], *donor_code = row.t[1], *date = row.t[2];
-		int64_t usd = row.i[1];
-		fl_report_receipt x;
-		size_t donor;
-		int y;
-		if (!fund || !donor_code || !date || (!row.blob && row.i[2])) {
-			err = fl_error_set(FL_ECORRUPT, "entry %" PRId64 ": a contribution without "
-							"fund, donor, date or bytes", row.i[0]);
-			goto done;
-		}
-		y = year_of(date);
-		if (y < r->year - (FL_REPORT_TREND_YEARS - 1) || y > r->year ||
-		    (y == r->year && !row.blob)) {
-			err = fl_error_set(FL_ECORRUPT, "entry %" PRId64 ": date outside the query",
-					   row.i[0]);
-			goto done;
-		}
-		if (row.blob) {
-			if ((err = fl_entry_decode(&e, row.blob, row.blob_len)) < 0) {
-				err = fl_error_prefix("entry %" PRId64 ": ", row.i[0]);
-				goto done;
-			}
-			if (e.kind != FL_KIND_CONTRIBUTION || (int64_t)e.seq != row.i[0] ||
-			    strcmp(e.fund, fund) || strcmp(e.donor, donor_code) || strcmp(e.date, date) ||
-			    (!row.i[2] && e.usd != usd)) {
-				err = fl_error_set(FL_ECORRUPT, "entry %" PRId64 ": columns disagree with "
-								"its bytes; run 'fundledger verify'", row.i[0]);
-				goto done;
-			}
-			usd = e.usd;
-		}
-		if ((err = donor_index(b, donor_code, &donor)) < 0 ||
-		    (y == r->year && (err = make_receipt(b, &x, &e, donor)) < 0) ||
-		    (err = add_receipt(b, fund, donor, y, usd, y == r->year ? &x : NULL)) < 0)
-			goto done;
-	}
-	err = rc < 0 ? rc : 0;
-done:
-	fl_store_iter_free(it);
-	return err;
-}
-
 static int u64_cmp(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -532,14 +470,22 @@ done:
 	return err;
 }
 
-/* Which donors gave to which fund before the year: a scan of the contributions' index, the
- * reversed ones left out through the reversals held in memory. */
-static int read_givers(build *b)
+/*
+ * Every standing contribution dated up to 31 December, in one pass over the contributions'
+ * index (store schema 3), reversed ones left out through the reversals held in memory:
+ *   - before the year, it tells which donors gave to which fund before (new donors,
+ *     paragraph 14);
+ *   - in the trend's five years, it adds its US dollar value, from the usd column where the
+ *     store has it; the bytes are read, and must agree with the columns, for the report's year
+ *     (the statement lists each receipt) and where the column is NULL.
+ */
+static int read_contributions(build *b)
 {
 	fl_report *r = b->r;
 	fl_store_iter *it = NULL;
 	fl_qparams qp = {0};
 	fl_qrow row;
+	fl_entry e;
 	uint64_t *rev = NULL;
 	size_t n_rev = 0, last_donor = SIZE_MAX;
 	char last_code[FL_CODE_MAX + 1] = "";
@@ -547,31 +493,61 @@ static int read_givers(build *b)
 
 	if ((err = read_reversed(b, &rev, &n_rev)) < 0)
 		return err;
-	qp.from = b->from;
-	if ((err = fl_store_query(&it, fl_ledger_store(b->l), FL_Q_REPORT_GIVERS, &qp)) < 0)
+	qp.from = b->trend_from;
+	qp.since = b->from;
+	qp.to = b->to;
+	if ((err = fl_store_query(&it, fl_ledger_store(b->l), FL_Q_REPORT_CONTRIBUTIONS, &qp)) < 0)
 		goto done;
 	while ((rc = fl_store_query_next(it, &row)) > 0) {
+		/* seq, usd, usd is NULL; fund, donor, date; the bytes, where asked for */
+		const char *fund = row.t[0], *code = row.t[1], *date = row.t[2];
 		uint64_t seq = (uint64_t)row.i[0];
-		size_t idx[2], n, donor;
-		if (!row.t[0] || !row.t[1]) {
+		int64_t usd = row.i[1];
+		fl_report_receipt x;
+		size_t donor;
+		int y;
+		if (!fund || !code || !date) {
 			err = fl_error_set(FL_ECORRUPT, "entry %" PRIu64 ": a contribution without "
-							"fund or donor", seq);
+							"fund, donor or date", seq);
 			goto done;
 		}
 		if (n_rev && bsearch(&seq, rev, n_rev, sizeof(*rev), u64_cmp))
 			continue;
 		/* Donors repeat: remember the last one looked up. */
-		if (last_donor != SIZE_MAX && strcmp(last_code, row.t[1]) == 0) {
-			donor = last_donor;
-		} else {
-			if ((err = donor_index(b, row.t[1], &donor)) < 0)
+		if (last_donor == SIZE_MAX || strcmp(last_code, code) != 0) {
+			if ((err = donor_index(b, code, &last_donor)) < 0)
 				goto done;
-			snprintf(last_code, sizeof(last_code), "%s", row.t[1]);
-			last_donor = donor;
+			snprintf(last_code, sizeof(last_code), "%s", code);
 		}
-		n = sections_of(r, row.t[0], idx);
-		for (size_t j = 0; j < n; j++)
-			b->gave_before[idx[j] * b->flags_cap + donor] = 1;
+		donor = last_donor;
+		y = year_of(date);
+		if (y < r->year) {
+			size_t idx[2], n = sections_of(r, fund, idx);
+			for (size_t j = 0; j < n; j++)
+				b->gave_before[idx[j] * b->flags_cap + donor] = 1;
+		}
+		if (y < r->year - (FL_REPORT_TREND_YEARS - 1))
+			continue;
+		if (y > r->year || (!row.blob && (row.i[2] || y == r->year))) {
+			err = fl_error_set(FL_ECORRUPT, "entry %" PRIu64 ": not what was asked for", seq);
+			goto done;
+		}
+		if (row.blob) {
+			if ((err = fl_entry_decode(&e, row.blob, row.blob_len)) < 0) {
+				err = fl_error_prefix("entry %" PRIu64 ": ", seq);
+				goto done;
+			}
+			if (e.kind != FL_KIND_CONTRIBUTION || e.seq != seq || strcmp(e.fund, fund) ||
+			    strcmp(e.donor, code) || strcmp(e.date, date) || (!row.i[2] && e.usd != usd)) {
+				err = fl_error_set(FL_ECORRUPT, "entry %" PRIu64 ": columns disagree with "
+								"its bytes; run 'fundledger verify'", seq);
+				goto done;
+			}
+			usd = e.usd;
+		}
+		if ((y == r->year && (err = make_receipt(b, &x, &e, donor)) < 0) ||
+		    (err = add_receipt(b, fund, donor, y, usd, y == r->year ? &x : NULL)) < 0)
+			goto done;
 	}
 	err = rc < 0 ? rc : 0;
 done:
@@ -1165,7 +1141,7 @@ int fl_report_compute(fl_report **out, fl_ledger *l, const fl_report_options *op
 	r->generated[FL_DATE_LEN] = 0;
 
 	/* The figures. */
-	if ((err = read_receipts(&b)) < 0 || (err = read_givers(&b)) < 0)
+	if ((err = read_contributions(&b)) < 0)
 		goto done;
 	/* Every fund: the callbacks keep what belongs to the report's sections, and a one-fund
 	 * report still sees the bank lines that name no contribution. */

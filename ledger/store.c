@@ -1019,16 +1019,12 @@ static const char *const QUERY_SQL[] = {
 		"  AND bm.kind = 9 AND c.date <= :asof AND" LIVE("bm") " AND" LIVE("c") ")"
 		" ORDER BY l.seq",
 	/* The annual report (report.c). */
-	/* The bytes only where they are needed (SQLite reads the row only then): from :since on,
-	 * and where usd is NULL (rows an earlier schema wrote). */
-	[FL_Q_REPORT_RECEIPTS] =
+	/* The bytes only where they are needed (SQLite reads the row only then): in the report's
+	 * year, and where usd is NULL (rows an earlier schema wrote) from :from on. */
+	[FL_Q_REPORT_CONTRIBUTIONS] =
 		"SELECT c.seq, coalesce(c.usd, 0), c.usd IS NULL, c.fund, c.donor, c.date,"
-		" CASE WHEN c.usd IS NULL OR c.date >= :since THEN c.canon END"
-		" FROM entries c WHERE c.kind = 2 AND c.date >= :from AND c.date <= :to AND"
-		LIVE("c") " ORDER BY c.seq",
-	[FL_Q_REPORT_GIVERS] =
-		"SELECT c.seq, c.fund, c.donor FROM entries c WHERE c.kind = 2 AND c.date < :from"
-		" ORDER BY c.seq",
+		" CASE WHEN c.date >= :since OR (c.usd IS NULL AND c.date >= :from) THEN c.canon END"
+		" FROM entries c WHERE c.kind = 2 AND c.date <= :to ORDER BY c.seq",
 };
 
 /* Keeps or drops the braced optional parts of a query. */

@@ -174,11 +174,10 @@ void fl_store_iter_free(fl_store_iter *it);
  *   FL_Q_CHECK_WRITTEN_OFF    the first pledge whose standing write-offs exceed its amount:
  *                     i = seq, amount, written off
  *   FL_Q_STATEMENTS   standing statements by seq: i = seq; blob
- *   FL_Q_REPORT_RECEIPTS  standing contributions dated from..to, by seq: i = seq, usd
- *                         (0 when NULL), usd is NULL; t = fund, donor, date; blob only for
- *                         those dated on or after `since` or with a NULL usd
- *   FL_Q_REPORT_GIVERS    contributions dated before `from`, by seq, reversed or not:
- *                         i = seq; t = fund, donor
+ *   FL_Q_REPORT_CONTRIBUTIONS  every contribution dated up to `to`, reversed or not, by
+ *                         seq: i = seq, usd (0 when NULL), usd is NULL; t = fund, donor, date;
+ *                         blob only for those dated from `since` on, and those from `from` on
+ *                         whose usd is NULL
  *   FL_Q_LINES        lines <= as_of of standing statements with no standing bank match:
  *                     i = seq; blob
  */
@@ -197,8 +196,7 @@ typedef enum {
 	FL_Q_CHECK_WRITTEN_OFF,
 	FL_Q_STATEMENTS,
 	FL_Q_LINES,
-	FL_Q_REPORT_RECEIPTS,
-	FL_Q_REPORT_GIVERS
+	FL_Q_REPORT_CONTRIBUTIONS
 } fl_query;
 
 typedef struct {
