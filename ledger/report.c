@@ -295,6 +295,13 @@ static int grow(void *p, size_t *cap, size_t need, size_t sz)
 	return 0;
 }
 
+/* qsort, which must not be given a NULL array even when it is empty. */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 static fl_report_group group_of(const fl_donor *d)
 {
 	if (!d)
@@ -460,7 +467,7 @@ static int read_reversed(build *b, uint64_t **out, size_t *n_out)
 	}
 	if ((err = rc) < 0)
 		goto done;
-	qsort(rev, n, sizeof(*rev), u64_cmp);
+	sort(rev, n, sizeof(*rev), u64_cmp);
 	*out = rev;
 	*n_out = n;
 	rev = NULL;
@@ -861,7 +868,7 @@ static int finish_statement(build *b, fl_report_section *s, size_t s_i)
 		const fl_report_receipt *x = &s->receipts_list[i];
 		rk[i] = (receipt_key){x->donor, x->date, x->seq, i};
 	}
-	qsort(rk, s->n_receipts, sizeof(*rk), receipt_cmp);
+	sort(rk, s->n_receipts, sizeof(*rk), receipt_cmp);
 	/* Donor totals, in donor index order; first and n index rk. */
 	for (size_t i = 0; i < s->n_receipts;) {
 		size_t j = i;
@@ -887,7 +894,7 @@ static int finish_statement(build *b, fl_report_section *s, size_t s_i)
 		n++;
 		i = j;
 	}
-	qsort(keys, n, sizeof(*keys), total_cmp);
+	sort(keys, n, sizeof(*keys), total_cmp);
 	/* Lay the receipts out in the donors' order. */
 	for (size_t d = 0; d < n; d++) {
 		fl_report_donor_total t = keys[d].t;
@@ -919,7 +926,7 @@ static int sort_states(const fl_report *r, size_t *idx, size_t n)
 		const fl_report_donor *d = &r->donors[idx[i]];
 		keys[i] = (state_key){d->group, d->name, d->code, idx[i]};
 	}
-	qsort(keys, n, sizeof(*keys), state_cmp);
+	sort(keys, n, sizeof(*keys), state_cmp);
 	for (size_t i = 0; i < n; i++)
 		idx[i] = keys[i].index;
 	free(keys);
@@ -1159,11 +1166,11 @@ int fl_report_compute(fl_report **out, fl_ledger *l, const fl_report_options *op
 		fl_report_section *sec = &r->sections[s];
 		if ((err = finish_statement(&b, sec, s)) < 0 || (err = finish_states(&b, sec, s)) < 0)
 			goto done;
-		qsort(sec->made, sec->n_made, sizeof(*sec->made), pledge_date_cmp);
-		qsort(sec->outstanding, sec->n_outstanding, sizeof(*sec->outstanding),
-		      pledge_date_cmp);
-		qsort(sec->unmatched, sec->n_unmatched, sizeof(*sec->unmatched), unmatched_cmp);
-		qsort(sec->bank, sec->n_bank, sizeof(*sec->bank), bank_cmp);
+		sort(sec->made, sec->n_made, sizeof(*sec->made), pledge_date_cmp);
+		sort(sec->outstanding, sec->n_outstanding, sizeof(*sec->outstanding),
+		     pledge_date_cmp);
+		sort(sec->unmatched, sec->n_unmatched, sizeof(*sec->unmatched), unmatched_cmp);
+		sort(sec->bank, sec->n_bank, sizeof(*sec->bank), bank_cmp);
 		/* Bank totals are the account's, not a fund's: the consolidated section, or a
 		 * one-fund report, carries them. */
 		if (!sec->fund || r->n_sections == 1) {
