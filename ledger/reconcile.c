@@ -20,6 +20,17 @@
 #include "ledger_int.h"
 #include "rates_int.h"
 
+
+/* How many bytes of s, at most max, end on a character boundary: a cut text stays UTF-8. */
+static int cut(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	if (s[n])
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	return (int)n;
+}
+
 static const char *const STATUS_NAMES[] = {"?",	   "open",     "partially paid", "paid",
 					   "overpaid", "overdue", "written off",    "reversed"};
 static const char *const RULE_NAMES[] = {"?",	   "named", "exact", "several",
@@ -1288,7 +1299,7 @@ static void pair_item(fl_bank_item *b, const bank_item *line, const bank_item *c
 		strcpy(b->currency, line->currency);
 		b->line_amount = line->amount;
 		strcpy(b->line_date, line->date);
-		snprintf(b->ref, sizeof(b->ref), "%.35s", line->ref);
+		snprintf(b->ref, sizeof(b->ref), "%.*s", cut(line->ref, 35), line->ref);
 		snprintf(b->debtor, sizeof(b->debtor), "%s", line->who);
 	}
 	if (c) {
@@ -1298,7 +1309,7 @@ static void pair_item(fl_bank_item *b, const bank_item *line, const bank_item *c
 		strcpy(b->ledger_date, c->date);
 		strcpy(b->donor, c->donor);
 		if (!line)
-			snprintf(b->ref, sizeof(b->ref), "%.35s", c->ref);
+			snprintf(b->ref, sizeof(b->ref), "%.*s", cut(c->ref, 35), c->ref);
 	}
 }
 
@@ -1339,8 +1350,9 @@ static int bank(rc *r)
 		strcpy(x->ref, e->bank_ref);
 		strcpy(x->ref2, e->entry_ref);
 		strcpy(x->ref3, e->end_to_end);
-		snprintf(x->who, sizeof(x->who), "%.200s%s%.300s", e->debtor,
-			 e->debtor[0] && e->remittance[0] ? " / " : "", e->remittance);
+		snprintf(x->who, sizeof(x->who), "%.*s%s%.*s", cut(e->debtor, 200), e->debtor,
+			 e->debtor[0] && e->remittance[0] ? " / " : "", cut(e->remittance, 300),
+			 e->remittance);
 		if (e->direction[0] != 'C' || e->bank_reversal) {
 			x->done = 1;
 			pair_item(&b, x, NULL);
@@ -1428,10 +1440,12 @@ static int bank(rc *r)
 		if (x->amount == c->amount &&
 		    days_apart(x->date, c->date) <= FL_RECONCILE_BANK_WINDOW_DAYS) {
 			b.cls = FL_BANK_PROPOSED;
-			snprintf(b.reason, sizeof(b.reason), "bank reference %.40s", c->ref);
+			snprintf(b.reason, sizeof(b.reason), "bank reference %.*s", cut(c->ref, 40),
+				 c->ref);
 		} else {
 			b.cls = FL_BANK_DIFFERENCE;
-			snprintf(b.reason, sizeof(b.reason), "bank reference %.40s, but %s", c->ref,
+			snprintf(b.reason, sizeof(b.reason), "bank reference %.*s, but %s", cut(c->ref, 40),
+				 c->ref,
 				 x->amount != c->amount ? "the amounts differ"
 							: "the value dates are far apart");
 		}

@@ -199,12 +199,26 @@ int fl_report_format_parse(fl_report_format *out, const char *s)
 			    s);
 }
 
+/* A word for a POSIX shell: as it is when it holds only safe characters, else single-quoted. */
+static int shell_word(fl_buf *out, const char *w)
+{
+	int err;
+	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-+,:@") ==
+		      strlen(w))
+		return fl_buf_puts(out, w);
+	if ((err = fl_buf_putc(out, '\'')) < 0)
+		return err;
+	for (; *w && err == 0; w++)
+		err = *w == '\'' ? fl_buf_puts(out, "'\\''") : fl_buf_putc(out, (unsigned char)*w);
+	return err < 0 ? err : fl_buf_putc(out, '\'');
+}
+
 int fl_report_command(fl_buf *out, const fl_report *r, fl_report_format fmt)
 {
 	int err = fl_buf_printf(out, "fundledger report --year %d --fund %s --at-checkpoint %" PRIu64,
 				r->year, r->scope, r->size);
-	if (err == 0 && r->narrative)
-		err = fl_buf_printf(out, " --narrative %s", r->narrative_name);
+	if (err == 0 && r->narrative && (err = fl_buf_puts(out, " --narrative ")) == 0)
+		err = shell_word(out, r->narrative_name);
 	if (err == 0 && r->date_given)
 		err = fl_buf_printf(out, " --date %s", r->generated);
 	if (err == 0)
@@ -601,7 +615,7 @@ static int on_pledge(void *ctx, const fl_pledge_report *p)
 	if (p->status == FL_PLEDGE_REVERSED)
 		return 0;
 	made = year_of(e->date) == r->year;
-	open = p->outstanding > 0 && p->status != FL_PLEDGE_WRITTEN_OFF;
+	open = p->outstanding > 0; /* a written-off remainder is not outstanding */
 	if (!made && !open)
 		return 0;
 	if ((err = donor_index(b, e->donor, &donor)) < 0)
@@ -1072,6 +1086,12 @@ int fl_report_compute(fl_report **out, fl_ledger *l, const fl_report_options *op
 				    opt->narrative->path, opt->narrative->year, opt->year);
 	if (!(r = calloc(1, sizeof(*r))))
 		return no_memory();
+	/* One read transaction from the checkpoint to the last figure: a writer appending
+	 * meanwhile cannot slip an entry after the checkpoint into the report. */
+	if ((err = fl_store_read_begin(fl_ledger_store(l))) < 0) {
+		free(r);
+		return err;
+	}
 	b.r = r;
 	b.cfg = cfg;
 	r->cfg = cfg;
@@ -1184,6 +1204,7 @@ int fl_report_compute(fl_report **out, fl_ledger *l, const fl_report_options *op
 	err = 0;
 done:
 	fl_ledger_free(view);
+	fl_store_read_end(fl_ledger_store(l));
 	free(b.gave_year);
 	free(b.gave_before);
 	free(b.cap_receipts);

@@ -6,7 +6,7 @@
  *   - self-contained: inline CSS and inline SVG only; no script, no stylesheet, font or image
  *     from elsewhere; the only links are to #fragments of the document itself;
  *   - HTML5 and well-formed XML at once: void elements are self-closed, and the only
- *     references are &amp; &lt; &gt; &quot; &#39;. Every text goes through text(), which
+ *     references are &amp; &lt; &gt; &quot; &#39; and &#160;. Every text goes through text(), which
  *     also replaces control characters and bytes that are not UTF-8 with U+FFFD, so no
  *     input can make the document malformed;
  *   - print: A4 pages with a running header and "Page N of M" in the @page margin boxes,
@@ -1304,7 +1304,7 @@ static void trend(html *h, const fl_report_section *s)
 		 h->r->year);
 	lit(h, "<div class=\"chart-row\">\n");
 	trend_svg(h, s, id, title);
-	table_open(h, "chart-data", FL_RGROUP_COUNT + 1);
+	table_open(h, "chart-data", FL_REPORT_TREND_YEARS);
 	text(h, title);
 	lit(h, " (US dollars)");
 	head(h, "Year|>US dollars");

@@ -1,8 +1,8 @@
 /*
  * report_int.h: what the report's writers share (private to the library).
  *
- * report.c computes the report and writes JSON; report_html.c writes HTML; report_text.c
- * writes Markdown and the CSV tables. The helpers below give every format the same words and
+ * report.c computes the report; report_json.c writes JSON, report_html.c HTML, and
+ * report_text.c Markdown and the CSV tables. The helpers below give every format the same words and
  * the same figures: a number formatted once is formatted the same way everywhere.
  */
 #ifndef FUNDLEDGER_REPORT_INT_H

@@ -1,9 +1,8 @@
 /*
  * report_json.c: the annual report as one JSON document (docs/REPORT.md, "JSON").
  *
- * Every figure of the report is here, as numbers in minor units (amounts) or cents (USD),
- * with the formatted text beside the totals a reader quotes. Keys are stable and appear in a
- * fixed order; strings are escaped per RFC 8259 (UTF-8 passes through, controls as \u00XX).
+ * Every figure of the report is here, as integers in minor units (amounts) or cents (USD).
+ * Keys are stable and appear in a fixed order; strings are escaped per RFC 8259 (UTF-8 passes through, controls as \u00XX).
  */
 #include <inttypes.h>
 #include <stdio.h>

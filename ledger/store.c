@@ -8,9 +8,9 @@
  * seq is the rowid, dense from 1. hash = SHA-256(canon). The other columns are derived from
  * canon for queries (docs/FORMAT.md, "Store", has the table). Triggers refuse UPDATE and
  * DELETE on both tables. Schema v1 lacked ref2, amount2 and usd; schema v2 lacked the indexes
- * entries_contrib and entries_pledge. An older file is upgraded in place when opened for writing (the new
- * columns are NULL for every v1 kind, so nothing is rewritten), and refused read-only with a
- * message saying so.
+ * entries_contrib and entries_pledge. An older file is upgraded in place when opened for
+ * writing (schema 1's new columns are NULL for every v1 kind, and schema 3 adds indexes, so
+ * nothing is rewritten), and refused read-only with a message saying so.
  *
  * Connections run with WAL, synchronous=FULL, foreign_keys=ON, SQLITE_DBCONFIG_DEFENSIVE,
  * trusted_schema=OFF and a busy timeout. Every statement is prepared once, on open. Every
@@ -499,6 +499,23 @@ void fl_store_rollback(fl_store *s)
 		sqlite3_reset(q);
 	}
 	s->in_tx = 0;
+}
+
+int fl_store_read_begin(fl_store *s)
+{
+	int err;
+	if (s->in_tx || sqlite3_get_autocommit(s->db) == 0)
+		return fl_error_set(FL_EINVALID, "a read transaction inside another transaction");
+	/* DEFERRED takes its snapshot at the first read: read at once, so that it is now. */
+	if ((err = exec(s->db, "BEGIN DEFERRED; SELECT count(*) FROM meta;")) < 0)
+		fl_store_read_end(s);
+	return err;
+}
+
+void fl_store_read_end(fl_store *s)
+{
+	if (!s->in_tx && sqlite3_get_autocommit(s->db) == 0)
+		(void)sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 }
 
 int fl_store_meta(fl_store *s, const char *key, fl_buf *out)

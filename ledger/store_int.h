@@ -70,6 +70,13 @@ int fl_store_begin(fl_store *s) FL_WARN_UNUSED;
 int fl_store_commit(fl_store *s) FL_WARN_UNUSED;
 void fl_store_rollback(fl_store *s);
 
+/*
+ * A read transaction: every query until fl_store_read_end sees the ledger as it was when it
+ * began, whatever writers commit meanwhile (WAL). FL_EINVALID inside another transaction.
+ */
+int fl_store_read_begin(fl_store *s) FL_WARN_UNUSED;
+void fl_store_read_end(fl_store *s);
+
 /* The number of entries and the hash of the last one (zeros when empty). */
 int fl_store_head(fl_store *s, uint64_t *count, unsigned char hash[FL_HASH_LEN]) FL_WARN_UNUSED;
 

@@ -31,8 +31,8 @@
 
 /* Years in the contributions trend, the report's year last. */
 #define FL_REPORT_TREND_YEARS 5
-/* First and last year a report may cover. */
-#define FL_REPORT_YEAR_MIN 1988
+/* First and last year a report may cover: the Council sits from 2006. */
+#define FL_REPORT_YEAR_MIN 2006
 #define FL_REPORT_YEAR_MAX 9998
 
 /* Rows of the contributions-by-group chart: the five UN regional groups, then States outside

@@ -18,7 +18,24 @@
 
 #include "cli.h"
 
-/* Writes data to path through a temporary file in the same directory, synced, then renamed. */
+/* Syncs the directory that holds path, so that a rename into it survives a crash. */
+static int sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	int fd, err = 0;
+	if (!dir)
+		return fl_error_set(FL_ENOMEM, "out of memory");
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) < 0 || fsync(fd) != 0)
+		err = fl_error_set(FL_EIO, "%s: cannot sync the directory: %s", dir, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return err;
+}
+
+/* Writes data to path through a temporary file in the same directory, synced, then renamed,
+ * then the directory synced. */
 static int write_replace(const char *path, const fl_buf *data)
 {
 	size_t n = strlen(path);
@@ -55,6 +72,8 @@ static int write_replace(const char *path, const fl_buf *data)
 		err = fl_error_set(FL_EIO, "%s: cannot write: %s", path, strerror(errno));
 	if (err < 0)
 		unlink(tmp);
+	else
+		err = sync_dir(path);
 	free(tmp);
 	return err;
 }

@@ -121,6 +121,18 @@ expect 0 "run it" sh -c "cd '$T' && '$FUNDLEDGER' $(sed 's/^fundledger //' "$T/c
 cmp -s "$T/report-2025-all.json" "$J" && ok "it reproduces the report byte for byte" ||
 	not_ok "the reproduced report differs"
 
+# A narrative whose name a shell would split: the printed command quotes it, and runs.
+cp "$NARR" "$T/the Board's 2025.yaml"
+expect 0 "a narrative with a space and a quote in its name" fl report --year 2025 \
+	--narrative "$T/the Board's 2025.yaml" --at-checkpoint "$CP2025" --format json --out "$T/q.json"
+same "$(jq -r '.checkpoint.commands[1]' "$T/q.json")" "fundledger report --year 2025 --fund all \
+--at-checkpoint 1428 --narrative 'the Board'\\''s 2025.yaml' --format json --out report-2025-all.json" \
+	"the command quotes the name for the shell"
+expect 0 "run it" sh -c "cd '$T' && '$FUNDLEDGER' $(jq -r '.checkpoint.commands[1]' "$T/q.json" |
+	sed 's/^fundledger //')"
+cmp -s "$T/report-2025-all.json" "$T/q.json" && ok "and it reproduces the report" ||
+	not_ok "the quoted command does not reproduce the report"
+
 # ---- reproduction after the ledger has grown ----
 expect 0 "the report at the latest checkpoint" fl report --year 2025 --format json --out "$T/at1431.json"
 before=$(count)
@@ -168,6 +180,7 @@ echo "previous" >"$T/keep.html"
 expect 2 "no --year" fl report --out "$T/keep.html"
 contains "$ERR" "report needs --year" "says so"
 expect 2 "a bad year" fl report --year 25 --out "$T/keep.html"
+expect 2 "a year before the Council's first (2006)" fl report --year 2005 --out "$T/keep.html"
 expect 2 "an unknown fund" fl report --year 2025 --fund XYZ --out "$T/keep.html"
 contains "$ERR" "unknown fund 'XYZ'" "names it"
 expect 2 "an unknown format" fl report --year 2025 --format pdf --out "$T/keep.html"
