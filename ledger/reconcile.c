@@ -958,6 +958,19 @@ static int pledges_pass(rc *r, const fl_qparams *qp)
 			if ((err = cursor_next(&w)) < 0)
 				goto done;
 		}
+		/* Settled history the caller does not want (settled_before): skip it whole. */
+		if (r->opt->settled_before && p.row.t[0] &&
+		    strcmp(p.row.t[0], r->opt->settled_before) < 0) {
+			uint64_t rev = reversed_by(r, seq);
+			int64_t covered = sums.settled;
+			if ((err = add(&covered, sums.written_off)) < 0)
+				goto done;
+			if (rev || covered >= p.row.i[1]) {
+				if ((err = cursor_next(&p)) < 0)
+					goto done;
+				continue;
+			}
+		}
 		if ((err = fl_entry_decode(&r->e, p.row.blob, p.row.blob_len)) < 0) {
 			fl_error_prefix("entry %" PRIu64 ": ", seq);
 			goto done;
@@ -1050,6 +1063,12 @@ static int contributions_pass(rc *r, const fl_qparams *qp)
 			if ((err = cursor_next(&c)) < 0)
 				goto done;
 			continue;
+		}
+		if (r->v && r->v->contribution) {
+			/* seq, amount, named pledge, usd, usd is NULL */
+			fl_receipt_info ri = {seq, fd, dn, cur, dt, amount, c.row.i[3], !c.row.i[4], live};
+			if ((err = r->v->contribution(r->v->ctx, &ri)) < 0)
+				goto done;
 		}
 		want = live && wanted(r, fd, dn);
 		while (x.has == 1 && (uint64_t)x.row.i[0] <= seq) {
@@ -1317,7 +1336,7 @@ static int bank(rc *r)
 {
 	fl_store_iter *it = NULL;
 	fl_qrow q;
-	fl_qparams qp = {r->opt->as_of, r->opt->fund, r->opt->donor, NULL, NULL, NULL, NULL};
+	fl_qparams qp = {r->opt->as_of, r->opt->fund, r->opt->donor, NULL, NULL, NULL};
 	vec lines = {NULL, 0, 0, sizeof(bank_item)};
 	vec contribs = r->bank_contribs;
 	bank_item **by_ref = NULL, **by_amt = NULL;
@@ -1645,7 +1664,7 @@ int fl_reconcile_apply(fl_apply_result *out, fl_ledger *l, const fl_reconcile_op
 		       const char *recorded_by, const char *recorded_at)
 {
 	collected c = {{NULL, 0, 0, sizeof(fl_proposal)}, {NULL, 0, 0, sizeof(fl_bank_item)}};
-	fl_reconcile_visitor v = {NULL, collect_proposal, collect_bank, &c};
+	fl_reconcile_visitor v = {NULL, collect_proposal, collect_bank, &c, NULL};
 	fl_reconcile_totals t;
 	fl_append_status st;
 	fl_entry e;

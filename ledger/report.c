@@ -8,12 +8,13 @@
  * a private copy of entries 1..size (fl_ledger_snapshot), so that the same code computes the
  * same report from the same entries, and --at-checkpoint reproduces an old report exactly.
  *
- * Two reads make every figure:
- *   - one pass over the contributions' index up to 31 December: which donors gave to which
- *     fund before the year (new donors, paragraph 14), and the US dollar value the ledger
- *     recorded with each contribution of the trend's five years (the usd column of store
- *     schema 3, or the canonical bytes), with the bytes of the year's own receipts;
- *   - the reconciliation as of 31 December (pledges, unapplied receipts, the bank).
+ * One read makes every figure: the reconciliation as of 31 December (pledges, unapplied
+ * receipts, the bank), which also hands over every contribution it streams. From those come
+ * which donors gave to which fund before the year (new donors, paragraph 14) and the US dollar
+ * value recorded with each contribution of the trend's five years (the usd column of store
+ * schema 3, or the canonical bytes), with the bytes of the year's own receipts. Pledges settled
+ * before the year are skipped inside the reconciliation (settled_before): the report needs
+ * only the year's and those still open.
  * Everything is integers; sorting breaks every tie, so the order of rows is fixed.
  */
 #include <inttypes.h>
@@ -281,6 +282,8 @@ typedef struct {
 	size_t flags_cap;        /* donors the flag arrays hold per section */
 	/* Per section: growable arrays. */
 	size_t *cap_receipts, *cap_made, *cap_out, *cap_unmatched, *cap_bank;
+	size_t last_donor;       /* on_contribution's last donor look-up, or SIZE_MAX */
+	char last_code[FL_CODE_MAX + 1];
 	int err;
 } build;
 
@@ -456,125 +459,57 @@ static int make_receipt(build *b, fl_report_receipt *x, const fl_entry *e, size_
 	return 0;
 }
 
-static int u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* The targets of every reversal, sorted (reversals are few: corrections). */
-static int read_reversed(build *b, uint64_t **out, size_t *n_out)
-{
-	fl_store_iter *it = NULL;
-	fl_qparams qp = {0};
-	fl_qrow row;
-	uint64_t *rev = NULL;
-	size_t n = 0, cap = 0;
-	int err, rc;
-
-	if ((err = fl_store_query(&it, fl_ledger_store(b->l), FL_Q_REVERSED, &qp)) < 0)
-		return err;
-	while ((rc = fl_store_query_next(it, &row)) > 0) {
-		if ((err = grow(&rev, &cap, n + 1, sizeof(*rev))) < 0)
-			goto done;
-		rev[n++] = (uint64_t)row.i[0];
-	}
-	if ((err = rc) < 0)
-		goto done;
-	sort(rev, n, sizeof(*rev), u64_cmp);
-	*out = rev;
-	*n_out = n;
-	rev = NULL;
-done:
-	free(rev);
-	fl_store_iter_free(it);
-	return err;
-}
-
 /*
- * Every standing contribution dated up to 31 December, in one pass over the contributions'
- * index (store schema 3), reversed ones left out through the reversals held in memory:
+ * Every contribution dated up to 31 December, as the reconciliation streams them (one pass
+ * over the contributions' index); reversed ones are left out:
  *   - before the year, it tells which donors gave to which fund before (new donors,
  *     paragraph 14);
  *   - in the trend's five years, it adds its US dollar value, from the usd column where the
- *     store has it; the bytes are read, and must agree with the columns, for the report's year
- *     (the statement lists each receipt) and where the column is NULL.
+ *     store has it; the entry's bytes are read, and must agree with the columns, for the
+ *     report's year (the statement lists each receipt) and where the column is NULL.
  */
-static int read_contributions(build *b)
+static int on_contribution(void *ctx, const fl_receipt_info *c)
 {
+	build *b = ctx;
 	fl_report *r = b->r;
-	fl_store_iter *it = NULL;
-	fl_qparams qp = {0};
-	fl_qrow row;
+	fl_report_receipt x;
 	fl_entry e;
-	uint64_t *rev = NULL;
-	size_t n_rev = 0, last_donor = SIZE_MAX;
-	char last_code[FL_CODE_MAX + 1] = "";
-	int err, rc;
+	int64_t usd = c->usd;
+	size_t donor;
+	int y, err;
 
-	if ((err = read_reversed(b, &rev, &n_rev)) < 0)
-		return err;
-	qp.from = b->trend_from;
-	qp.since = b->from;
-	qp.to = b->to;
-	if ((err = fl_store_query(&it, fl_ledger_store(b->l), FL_Q_REPORT_CONTRIBUTIONS, &qp)) < 0)
-		goto done;
-	while ((rc = fl_store_query_next(it, &row)) > 0) {
-		/* seq, usd, usd is NULL; fund, donor, date; the bytes, where asked for */
-		const char *fund = row.t[0], *code = row.t[1], *date = row.t[2];
-		uint64_t seq = (uint64_t)row.i[0];
-		int64_t usd = row.i[1];
-		fl_report_receipt x;
-		size_t donor;
-		int y;
-		if (!fund || !code || !date) {
-			err = fl_error_set(FL_ECORRUPT, "entry %" PRIu64 ": a contribution without "
-							"fund, donor or date", seq);
-			goto done;
-		}
-		if (n_rev && bsearch(&seq, rev, n_rev, sizeof(*rev), u64_cmp))
-			continue;
-		/* Donors repeat: remember the last one looked up. */
-		if (last_donor == SIZE_MAX || strcmp(last_code, code) != 0) {
-			if ((err = donor_index(b, code, &last_donor)) < 0)
-				goto done;
-			snprintf(last_code, sizeof(last_code), "%s", code);
-		}
-		donor = last_donor;
-		y = year_of(date);
-		if (y < r->year) {
-			size_t idx[2], n = sections_of(r, fund, idx);
-			for (size_t j = 0; j < n; j++)
-				b->gave_before[idx[j] * b->flags_cap + donor] = 1;
-		}
-		if (y < r->year - (FL_REPORT_TREND_YEARS - 1))
-			continue;
-		if (y > r->year || (!row.blob && (row.i[2] || y == r->year))) {
-			err = fl_error_set(FL_ECORRUPT, "entry %" PRIu64 ": not what was asked for", seq);
-			goto done;
-		}
-		if (row.blob) {
-			if ((err = fl_entry_decode(&e, row.blob, row.blob_len)) < 0) {
-				err = fl_error_prefix("entry %" PRIu64 ": ", seq);
-				goto done;
-			}
-			if (e.kind != FL_KIND_CONTRIBUTION || e.seq != seq || strcmp(e.fund, fund) ||
-			    strcmp(e.donor, code) || strcmp(e.date, date) || (!row.i[2] && e.usd != usd)) {
-				err = fl_error_set(FL_ECORRUPT, "entry %" PRIu64 ": columns disagree with "
-								"its bytes; run 'fundledger verify'", seq);
-				goto done;
-			}
-			usd = e.usd;
-		}
-		if ((y == r->year && (err = make_receipt(b, &x, &e, donor)) < 0) ||
-		    (err = add_receipt(b, fund, donor, y, usd, y == r->year ? &x : NULL)) < 0)
-			goto done;
+	if (!c->standing)
+		return 0;
+	/* Donors repeat: remember the last one looked up. */
+	if (b->last_donor == SIZE_MAX || strcmp(b->last_code, c->donor) != 0) {
+		if ((err = donor_index(b, c->donor, &b->last_donor)) < 0)
+			return err;
+		snprintf(b->last_code, sizeof(b->last_code), "%s", c->donor);
 	}
-	err = rc < 0 ? rc : 0;
-done:
-	free(rev);
-	fl_store_iter_free(it);
-	return err;
+	donor = b->last_donor;
+	y = year_of(c->date);
+	if (y < r->year) {
+		size_t idx[2], n = sections_of(r, c->fund, idx);
+		for (size_t j = 0; j < n; j++)
+			b->gave_before[idx[j] * b->flags_cap + donor] = 1;
+	}
+	if (y < r->year - (FL_REPORT_TREND_YEARS - 1))
+		return 0;
+	if (y > r->year)
+		return fl_error_set(FL_ECORRUPT, "entry %" PRIu64 ": after the as-of date", c->seq);
+	if (y == r->year || !c->usd_known) {
+		if ((err = fl_ledger_get(b->l, c->seq, &e, NULL, NULL)) < 0)
+			return err;
+		if (e.kind != FL_KIND_CONTRIBUTION || strcmp(e.fund, c->fund) ||
+		    strcmp(e.donor, c->donor) || strcmp(e.date, c->date) ||
+		    (c->usd_known && e.usd != c->usd))
+			return fl_error_set(FL_ECORRUPT, "entry %" PRIu64 ": columns disagree with its "
+							 "bytes; run 'fundledger verify'", c->seq);
+		usd = e.usd;
+	}
+	if (y == r->year && (err = make_receipt(b, &x, &e, donor)) < 0)
+		return err;
+	return add_receipt(b, c->fund, donor, y, usd, y == r->year ? &x : NULL);
 }
 
 static void years_text(char *out, size_t cap, const fl_entry *p)
@@ -1168,16 +1103,19 @@ int fl_report_compute(fl_report **out, fl_ledger *l, const fl_report_options *op
 	r->generated[FL_DATE_LEN] = 0;
 
 	/* The figures. */
-	if ((err = read_contributions(&b)) < 0)
-		goto done;
 	/* Every fund: the callbacks keep what belongs to the report's sections, and a one-fund
 	 * report still sees the bank lines that name no contribution. */
 	memset(&ro, 0, sizeof(ro));
 	snprintf(ro.as_of, sizeof(ro.as_of), "%s", b.to);
+	/* Pledges before the year matter only while something is outstanding on them. */
+	ro.settled_before = b.from;
+	memset(&v, 0, sizeof(v));
 	v.pledge = on_pledge;
 	v.proposal = on_proposal;
 	v.bank = on_bank;
+	v.contribution = on_contribution;
 	v.ctx = &b;
+	b.last_donor = SIZE_MAX;
 	if ((err = fl_reconcile(&totals, b.l, &ro, &v)) < 0)
 		goto done;
 	for (size_t i = b.n_cfg_donors; i < r->n_donors; i++)

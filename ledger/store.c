@@ -56,7 +56,8 @@ static const char SCHEMA[] =
 	 * whole table (a tenth of its pages on the benchmark's ledger). */
 	"CREATE INDEX entries_contrib ON entries(seq, date, fund, donor, currency, amount, ref, usd,"
 	" kind) WHERE kind = 2;"
-	"CREATE INDEX entries_pledge ON entries(seq, date, fund, donor, canon, kind) WHERE kind = 1;"
+	"CREATE INDEX entries_pledge ON entries(seq, date, fund, donor, amount, canon, kind)"
+	" WHERE kind = 1;"
 	"CREATE TABLE tiles(level INTEGER NOT NULL, idx INTEGER NOT NULL, hashes BLOB NOT NULL,"
 	" PRIMARY KEY (level, idx)) STRICT, WITHOUT ROWID;"
 	"CREATE TABLE checkpoints(size INTEGER PRIMARY KEY CHECK (size >= 1),"
@@ -95,7 +96,8 @@ static const char MIGRATE_1_2[] =
 static const char MIGRATE_2_3[] =
 	"CREATE INDEX entries_contrib ON entries(seq, date, fund, donor, currency, amount, ref, usd,"
 	" kind) WHERE kind = 2;"
-	"CREATE INDEX entries_pledge ON entries(seq, date, fund, donor, canon, kind) WHERE kind = 1;"
+	"CREATE INDEX entries_pledge ON entries(seq, date, fund, donor, amount, canon, kind)"
+	" WHERE kind = 1;"
 	"PRAGMA user_version = 3;";
 
 enum {
@@ -977,7 +979,8 @@ int fl_store_bankmatch_of(fl_store *s, uint64_t seq, int of_line, uint64_t *matc
 static const char *const QUERY_SQL[] = {
 	[FL_Q_REVERSED] = "SELECT ref, seq FROM entries INDEXED BY entries_rev WHERE kind = 4"
 			  " ORDER BY ref, seq",
-	[FL_Q_PLEDGES] = "SELECT p.seq, p.canon FROM entries p WHERE p.kind = 1 AND p.date <= :asof"
+	[FL_Q_PLEDGES] = "SELECT p.seq, p.amount, p.date, p.canon FROM entries p WHERE p.kind = 1"
+			 " AND p.date <= :asof"
 			 FUND_DONOR("p") " ORDER BY p.seq",
 	[FL_Q_MATCHES_BY_PLEDGE] =
 		"SELECT m.ref, m.seq, m.ref2, m.amount2, m.usd, c.date FROM entries m"
@@ -990,8 +993,8 @@ static const char *const QUERY_SQL[] = {
 		"SELECT w.ref, w.seq, w.amount, w.date FROM entries w INDEXED BY entries_wo"
 		" WHERE w.kind = 5 ORDER BY w.ref",
 	[FL_Q_CONTRIBUTIONS] =
-		"SELECT c.seq, c.amount, coalesce(c.ref, 0), c.currency, c.date, c.fund, c.donor"
-		" FROM entries c WHERE c.kind = 2 ORDER BY c.seq",
+		"SELECT c.seq, c.amount, coalesce(c.ref, 0), c.currency, c.date, c.fund, c.donor,"
+		" coalesce(c.usd, 0), c.usd IS NULL FROM entries c WHERE c.kind = 2 ORDER BY c.seq",
 	[FL_Q_BY_CONTRIBUTION] =
 		"SELECT x.ref2, x.seq, x.kind, x.ref, coalesce(x.amount, 0),"
 		" coalesce(l.ref, 0), coalesce(l.amount2, 0), coalesce(l.date, '')"
@@ -1036,12 +1039,6 @@ static const char *const QUERY_SQL[] = {
 		"  AND bm.kind = 9 AND c.date <= :asof AND" LIVE("bm") " AND" LIVE("c") ")"
 		" ORDER BY l.seq",
 	/* The annual report (report.c). */
-	/* The bytes only where they are needed (SQLite reads the row only then): in the report's
-	 * year, and where usd is NULL (rows an earlier schema wrote) from :from on. */
-	[FL_Q_REPORT_CONTRIBUTIONS] =
-		"SELECT c.seq, coalesce(c.usd, 0), c.usd IS NULL, c.fund, c.donor, c.date,"
-		" CASE WHEN c.date >= :since OR (c.usd IS NULL AND c.date >= :from) THEN c.canon END"
-		" FROM entries c WHERE c.kind = 2 AND c.date <= :to ORDER BY c.seq",
 };
 
 /* Keeps or drops the braced optional parts of a query. */
@@ -1097,7 +1094,6 @@ int fl_store_query(fl_store_iter **out, fl_store *s, fl_query which, const fl_qp
 	bind_named(it->stmt, ":ccy", p->currency);
 	bind_named(it->stmt, ":from", p->from);
 	bind_named(it->stmt, ":to", p->to);
-	bind_named(it->stmt, ":since", p->since);
 	*out = it;
 	it = NULL;
 done:

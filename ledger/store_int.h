@@ -159,7 +159,7 @@ void fl_store_iter_free(fl_store_iter *it);
  * fund and donor narrow when not NULL. Every stream comes from an index in the order given,
  * so the reconciliation merges them in one pass without sorting or holding them.
  *   FL_Q_REVERSED     every reversal, by target: i = target, seq
- *   FL_Q_PLEDGES      pledges dated <= as_of, by seq: i = seq; blob
+ *   FL_Q_PLEDGES      pledges dated <= as_of, by seq: i = seq, amount; t = date; blob
  *   FL_Q_MATCHES_BY_PLEDGE  every match, by pledge (straight from its index): i = pledge, seq, contribution,
  *                     settled, usd; t = the contribution's date
  *   FL_Q_MATCHES_BY_PLEDGE_ALL  the same without the contribution's date (t = ""), for
@@ -167,7 +167,8 @@ void fl_store_iter_free(fl_store_iter *it);
  *   FL_Q_WRITEOFFS_BY_PLEDGE  every write-off, by pledge: i = pledge, seq, amount;
  *                     t = date
  *   FL_Q_CONTRIBUTIONS  every contribution, by seq (no date, fund or donor filter): i =
- *                     seq, amount, named pledge (0); t = currency, date, fund, donor
+ *                     seq, amount, named pledge (0), usd (0 when NULL), usd is NULL;
+ *                     t = currency, date, fund, donor
  *   FL_Q_BY_CONTRIBUTION  every match and bank match, by contribution: i =
  *                     contribution, seq, kind, ref (pledge or line), amount (0 for a bank
  *                     match), the line's statement, the line's signed amount (0 for a
@@ -181,10 +182,6 @@ void fl_store_iter_free(fl_store_iter *it);
  *   FL_Q_CHECK_WRITTEN_OFF    the first pledge whose standing write-offs exceed its amount:
  *                     i = seq, amount, written off
  *   FL_Q_STATEMENTS   standing statements by seq: i = seq; blob
- *   FL_Q_REPORT_CONTRIBUTIONS  every contribution dated up to `to`, reversed or not, by
- *                         seq: i = seq, usd (0 when NULL), usd is NULL; t = fund, donor, date;
- *                         blob only for those dated from `since` on, and those from `from` on
- *                         whose usd is NULL
  *   FL_Q_LINES        lines <= as_of of standing statements with no standing bank match:
  *                     i = seq; blob
  */
@@ -202,12 +199,11 @@ typedef enum {
 	FL_Q_CHECK_REVERSED_TWICE,
 	FL_Q_CHECK_WRITTEN_OFF,
 	FL_Q_STATEMENTS,
-	FL_Q_LINES,
-	FL_Q_REPORT_CONTRIBUTIONS
+	FL_Q_LINES
 } fl_query;
 
 typedef struct {
-	const char *as_of, *fund, *donor, *currency, *from, *to, *since;
+	const char *as_of, *fund, *donor, *currency, *from, *to;
 } fl_qparams;
 
 #define FL_QROW_INT 8

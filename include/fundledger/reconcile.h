@@ -39,6 +39,11 @@ typedef struct {
 	const char *fund;  /* NULL: every fund */
 	const char *donor; /* NULL: every donor */
 	char as_of[FL_DATE_LEN + 1];
+	/* NULL, or a date: pledges dated before it that are reversed, or covered by what was
+	 * paid and written off, are left out altogether (not counted in the totals, not given
+	 * to the visitor). For the annual report, which needs only the year's pledges and those
+	 * still open: it saves the work on years of settled history. */
+	const char *settled_before;
 } fl_reconcile_options;
 
 typedef enum {
@@ -152,11 +157,25 @@ typedef struct {
 	uint64_t discrepancies;
 } fl_reconcile_totals;
 
+/* A contribution dated on or before the as-of date, as the engine reads it (every fund and
+ * donor, reversed or not). Strings are borrowed for the callback. */
+typedef struct {
+	uint64_t seq;
+	const char *fund, *donor, *currency, *date;
+	int64_t amount;
+	int64_t usd;    /* the US dollar value recorded with it, when usd_known */
+	int usd_known;  /* 0 in rows an earlier store schema wrote: read the entry's bytes */
+	int standing;   /* 0 when reversed */
+} fl_receipt_info;
+
 typedef struct {
 	int (*pledge)(void *ctx, const fl_pledge_report *p);
 	int (*proposal)(void *ctx, const fl_proposal *p); /* also ambiguous and unpledged */
 	int (*bank)(void *ctx, const fl_bank_item *b);
 	void *ctx;
+	/* Called for every contribution, in seq order, before any pledge (the annual report
+	 * takes its receipts from this pass). */
+	int (*contribution)(void *ctx, const fl_receipt_info *c);
 } fl_reconcile_visitor;
 
 /*

@@ -475,7 +475,7 @@ int cmd_reconcile(cli_ctx *ctx, int argc, char **argv)
 	fl_reconcile_options opt;
 	fl_reconcile_totals t;
 	out_ctx o;
-	fl_reconcile_visitor v = {on_pledge, on_proposal, on_bank, &o};
+	fl_reconcile_visitor v = {on_pledge, on_proposal, on_bank, &o, NULL};
 	int c, apply = 0, err, rc;
 
 	memset(&opt, 0, sizeof(opt));

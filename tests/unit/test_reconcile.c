@@ -299,7 +299,7 @@ static int on_bank(void *ctx, const fl_bank_item *b)
 static void reconcile_at(fx *f, const char *as_of, coll *c, fl_reconcile_totals *t)
 {
 	fl_reconcile_options opt;
-	fl_reconcile_visitor v = {on_pledge, on_proposal, on_bank, c};
+	fl_reconcile_visitor v = {on_pledge, on_proposal, on_bank, c, NULL};
 	int rc;
 	memset(&opt, 0, sizeof(opt));
 	snprintf(opt.as_of, sizeof(opt.as_of), "%s", as_of);
@@ -2482,7 +2482,7 @@ static void check_filtered(gen *g, const char *as_of, const check_out *all)
 {
 	fl_reconcile_options opt;
 	coll c = {0};
-	fl_reconcile_visitor v = {on_pledge, on_proposal, on_bank, &c};
+	fl_reconcile_visitor v = {on_pledge, on_proposal, on_bank, &c, NULL};
 	fl_reconcile_totals t;
 	int by_fund = rchance(&g->r, 50);
 	const char *code =
