@@ -1082,6 +1082,187 @@ static void test_reversed_pledge(void **state)
 	coll_free(&c);
 }
 
+/* ---- what the annual report asks of the engine: the contributions, settled_before ---- */
+
+typedef struct {
+	coll c;
+	fl_receipt_info info[16];
+	char strs[16][4][FL_CODE_MAX + 1]; /* fund, donor, currency, date */
+	size_t n;
+	size_t pledges_before; /* pledge callbacks made before the last contribution's */
+	size_t stop_at;        /* when not 0: fail the stop_at-th contribution callback */
+} both;
+
+static int both_pledge(void *ctx, const fl_pledge_report *p)
+{
+	return on_pledge(&((both *)ctx)->c, p);
+}
+
+static int both_contribution(void *ctx, const fl_receipt_info *ri)
+{
+	both *b = ctx;
+	if (b->n == 16)
+		return fl_error_set(FL_ERANGE, "too many contributions");
+	if (b->stop_at && b->n + 1 == b->stop_at)
+		return fl_error_set(FL_EINVALID, "stopped by the visitor");
+	b->info[b->n] = *ri;
+	snprintf(b->strs[b->n][0], FL_CODE_MAX + 1, "%s", ri->fund);
+	snprintf(b->strs[b->n][1], FL_CODE_MAX + 1, "%s", ri->donor);
+	snprintf(b->strs[b->n][2], FL_CODE_MAX + 1, "%s", ri->currency);
+	snprintf(b->strs[b->n][3], FL_CODE_MAX + 1, "%s", ri->date);
+	b->pledges_before = b->c.npl;
+	b->n++;
+	return 0;
+}
+
+static void both_run(fx *f, both *b, const char *settled_before, fl_reconcile_totals *t)
+{
+	fl_reconcile_options opt;
+	fl_reconcile_visitor v = {both_pledge, NULL, NULL, b, both_contribution};
+	int rc;
+	memset(&opt, 0, sizeof(opt));
+	snprintf(opt.as_of, sizeof(opt.as_of), "2025-12-31");
+	opt.settled_before = settled_before;
+	coll_reset(&b->c);
+	b->n = b->pledges_before = 0;
+	rc = fl_reconcile(t, f->l, &opt, &v);
+	if (rc != 0)
+		fail_msg("reconcile: %d %s", rc, fl_error_last());
+	if (b->c.bad[0])
+		fail_msg("reconcile: %s", b->c.bad);
+}
+
+/*
+ * settled_before leaves out exactly the pledges dated before it that are reversed, or covered
+ * by what was paid and written off; the contribution callback sees every contribution up to
+ * the as-of date (reversed ones too, marked), in seq order, before any pledge, with the US
+ * dollars recorded with it; and a callback's error stops the run with that error.
+ */
+static void test_report_stream(void **state)
+{
+	fx *f = *state;
+	fl_entry e;
+	fl_reconcile_totals t;
+	both b;
+	uint64_t p1, p2, p3, p4, p5, p6, cs[6];
+	int64_t usd[6];
+	struct {
+		const char *fund, *donor, *date;
+		int64_t amount;
+		int standing;
+	} want[5] = {{"VFTC", "NOR", "2024-04-01", 10000, 1},
+		     {"UPRP", "DEU", "2024-05-02", 4000, 1},
+		     {"UPRI", "JPN", "2024-09-01", 5000, 1},
+		     {"VFTC", "GBR", "2025-03-01", 3000, 1},
+		     {"VFTC", "NOR", "2025-04-01", 900, 0}};
+
+	memset(&b, 0, sizeof(b));
+	rate_e(&e, "EUR", 900000, "2024-01-01");
+	ADD(f, &e);
+	pledge_e(&e, "VFTC", "NOR", "EUR", 10000, "2024-03-01", 2024, 1, NULL);
+	p1 = ADD(f, &e); /* paid in full: settled */
+	contribution_e(&e, "VFTC", "NOR", "EUR", 10000, "2024-04-01", 0);
+	cs[0] = ADD(f, &e);
+	usd[0] = e.usd;
+	match_e(&e, cs[0], p1, 10000, "by hand");
+	ADD(f, &e);
+	pledge_e(&e, "UPRP", "DEU", "EUR", 10000, "2024-05-01", 2024, 1, NULL);
+	p2 = ADD(f, &e); /* 4000 paid: still open */
+	contribution_e(&e, "UPRP", "DEU", "EUR", 4000, "2024-05-02", 0);
+	cs[1] = ADD(f, &e);
+	usd[1] = e.usd;
+	match_e(&e, cs[1], p2, 4000, "by hand");
+	ADD(f, &e);
+	pledge_e(&e, "VFTC", "CHE", "EUR", 5000, "2024-06-01", 2024, 1, NULL);
+	p3 = ADD(f, &e); /* written off whole: settled */
+	writeoff_e(&e, p3, 5000, "2024-12-01", "uncollectable");
+	ADD(f, &e);
+	pledge_e(&e, "VFTC", "SWE", "EUR", 7000, "2024-07-01", 2024, 1, NULL);
+	p4 = ADD(f, &e); /* reversed: settled */
+	reversal_e(&e, p4, "recorded twice");
+	ADD(f, &e);
+	pledge_e(&e, "UPRI", "JPN", "EUR", 8000, "2024-08-01", 2024, 1, NULL);
+	p6 = ADD(f, &e); /* 5000 paid and 3000 written off: settled */
+	contribution_e(&e, "UPRI", "JPN", "EUR", 5000, "2024-09-01", 0);
+	cs[2] = ADD(f, &e);
+	usd[2] = e.usd;
+	match_e(&e, cs[2], p6, 5000, "by hand");
+	ADD(f, &e);
+	writeoff_e(&e, p6, 3000, "2024-12-02", "the rest will not come");
+	ADD(f, &e);
+	pledge_e(&e, "VFTC", "GBR", "EUR", 3000, "2025-02-01", 2025, 1, NULL);
+	p5 = ADD(f, &e); /* paid in full, but not dated before the date: kept */
+	contribution_e(&e, "VFTC", "GBR", "EUR", 3000, "2025-03-01", 0);
+	cs[3] = ADD(f, &e);
+	usd[3] = e.usd;
+	match_e(&e, cs[3], p5, 3000, "by hand");
+	ADD(f, &e);
+	contribution_e(&e, "VFTC", "NOR", "EUR", 900, "2025-04-01", 0);
+	cs[4] = ADD(f, &e); /* reversed below: streamed, not standing */
+	usd[4] = e.usd;
+	reversal_e(&e, cs[4], "bank error");
+	ADD(f, &e);
+	contribution_e(&e, "VFTC", "NOR", "EUR", 700, "2026-01-05", 0);
+	cs[5] = ADD(f, &e); /* after the as-of date: not streamed */
+	usd[5] = e.usd;
+
+	/* Without the option, every pledge is reported. */
+	both_run(f, &b, NULL, &t);
+	assert_int_equal(b.c.npl, 6);
+	assert_int_equal(report_of(&b.c, p4)->status, FL_PLEDGE_REVERSED);
+	assert_int_equal(report_of(&b.c, p3)->status, FL_PLEDGE_WRITTEN_OFF);
+	assert_int_equal(report_of(&b.c, p6)->status, FL_PLEDGE_WRITTEN_OFF);
+	assert_int_equal(report_of(&b.c, p1)->status, FL_PLEDGE_PAID);
+
+	/* With it, only the open pledge and the one dated on the date. */
+	both_run(f, &b, "2025-01-01", &t);
+	assert_int_equal(b.c.npl, 2);
+	assert_int_equal(report_of(&b.c, p2)->paid, 4000);
+	assert_int_equal(report_of(&b.c, p2)->outstanding, 6000);
+	assert_int_equal(report_of(&b.c, p5)->status, FL_PLEDGE_PAID);
+	assert_int_equal(t.by_status[FL_PLEDGE_REVERSED], 0);
+	assert_int_equal(t.by_status[FL_PLEDGE_WRITTEN_OFF], 0);
+	/* A date before every pledge leaves them all in. */
+	both_run(f, &b, "2024-03-01", &t);
+	assert_int_equal(b.c.npl, 6);
+
+	/* The contributions, with or without the option: all five, in order, first. */
+	for (int run = 0; run < 2; run++) {
+		both_run(f, &b, run ? "2025-01-01" : NULL, &t);
+		assert_int_equal(b.n, 5);
+		assert_int_equal(b.pledges_before, 0);
+		for (size_t i = 0; i < 5; i++) {
+			assert_int_equal(b.info[i].seq, cs[i]);
+			assert_string_equal(b.strs[i][0], want[i].fund);
+			assert_string_equal(b.strs[i][1], want[i].donor);
+			assert_string_equal(b.strs[i][2], "EUR");
+			assert_string_equal(b.strs[i][3], want[i].date);
+			assert_int_equal(b.info[i].amount, want[i].amount);
+			assert_int_equal(b.info[i].standing, want[i].standing);
+			assert_int_equal(b.info[i].usd_known, 1);
+			assert_int_equal(b.info[i].usd, usd[i]);
+			assert_true(usd[i] > 0);
+		}
+	}
+	assert_true(usd[5] > 0);
+
+	/* A callback's error stops the run with that error. */
+	b.stop_at = 2;
+	{
+		fl_reconcile_options opt;
+		fl_reconcile_visitor v = {both_pledge, NULL, NULL, &b, both_contribution};
+		memset(&opt, 0, sizeof(opt));
+		snprintf(opt.as_of, sizeof(opt.as_of), "2025-12-31");
+		b.n = 0;
+		coll_reset(&b.c);
+		assert_int_equal(fl_reconcile(&t, f->l, &opt, &v), FL_EINVALID);
+		assert_int_equal(b.n, 1);
+		assert_int_equal(b.c.npl, 0);
+	}
+	verify_ok(f);
+	coll_free(&b.c);
+}
+
 /*
  * Applying twice changes nothing, also when a proposal moves a pledge's next due date. A (200
  * over 2025-2026: 100 due 31 December 2025, 100 due 31 December 2026) is named by R1 (120),
@@ -2965,6 +3146,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_apply_past_as_of, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reversed_pledge, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_apply_twice_due_moves, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_report_stream, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
 	    cmocka_unit_test_teardown(test_random_ledgers, teardown_seed),
 	};
