@@ -270,6 +270,8 @@ static const char *keep(fl_report *r, const char *s)
 }
 
 /* Everything compute() needs on the way, freed at the end. */
+#define DONOR_SLOTS 1024
+
 typedef struct {
 	fl_report *r;
 	fl_ledger *l;            /* the ledger at the checkpoint */
@@ -282,8 +284,12 @@ typedef struct {
 	size_t flags_cap;        /* donors the flag arrays hold per section */
 	/* Per section: growable arrays. */
 	size_t *cap_receipts, *cap_made, *cap_out, *cap_unmatched, *cap_bank;
-	size_t last_donor;       /* on_contribution's last donor look-up, or SIZE_MAX */
-	char last_code[FL_CODE_MAX + 1];
+	/* Donor look-ups, direct-mapped by a hash of the code: each contribution looks its
+	 * donor up, and a bsearch of codes was 4% of a 1M-entry ledger's report. */
+	struct {
+		char code[FL_CODE_MAX + 1]; /* "" when the slot is empty */
+		size_t donor;
+	} seen[DONOR_SLOTS];
 	int err;
 } build;
 
@@ -396,6 +402,26 @@ static int donor_index(build *b, const char *code, size_t *out)
 	return 0;
 }
 
+/* donor_index through b->seen. */
+static int donor_of(build *b, const char *code, size_t *out)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	int err;
+	for (const unsigned char *p = (const unsigned char *)code; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	h &= DONOR_SLOTS - 1;
+	if (b->seen[h].code[0] && strcmp(b->seen[h].code, code) == 0) {
+		*out = b->seen[h].donor;
+		return 0;
+	}
+	if ((err = donor_index(b, code, out)) < 0)
+		return err;
+	/* donor_index refused any code longer than a slot holds. */
+	snprintf(b->seen[h].code, sizeof(b->seen[h].code), "%s", code);
+	b->seen[h].donor = *out;
+	return 0;
+}
+
 /* Sections a fund's figures go to: the consolidated one (when reporting all) and the fund's
  * own. Returns how many, in idx[]. */
 static size_t sections_of(const fl_report *r, const char *fund, size_t idx[2])
@@ -480,13 +506,8 @@ static int on_contribution(void *ctx, const fl_receipt_info *c)
 
 	if (!c->standing)
 		return 0;
-	/* Donors repeat: remember the last one looked up. */
-	if (b->last_donor == SIZE_MAX || strcmp(b->last_code, c->donor) != 0) {
-		if ((err = donor_index(b, c->donor, &b->last_donor)) < 0)
-			return err;
-		snprintf(b->last_code, sizeof(b->last_code), "%s", c->donor);
-	}
-	donor = b->last_donor;
+	if ((err = donor_of(b, c->donor, &donor)) < 0)
+		return err;
 	y = year_of(c->date);
 	if (y < r->year) {
 		size_t idx[2], n = sections_of(r, c->fund, idx);
@@ -553,7 +574,7 @@ static int on_pledge(void *ctx, const fl_pledge_report *p)
 	open = p->outstanding > 0; /* a written-off remainder is not outstanding */
 	if (!made && !open)
 		return 0;
-	if ((err = donor_index(b, e->donor, &donor)) < 0)
+	if ((err = donor_of(b, e->donor, &donor)) < 0)
 		return err;
 	memset(&x, 0, sizeof(x));
 	x.seq = p->seq;
@@ -1115,7 +1136,6 @@ int fl_report_compute(fl_report **out, fl_ledger *l, const fl_report_options *op
 	v.bank = on_bank;
 	v.contribution = on_contribution;
 	v.ctx = &b;
-	b.last_donor = SIZE_MAX;
 	if ((err = fl_reconcile(&totals, b.l, &ro, &v)) < 0)
 		goto done;
 	for (size_t i = b.n_cfg_donors; i < r->n_donors; i++)
@@ -1179,13 +1199,43 @@ void fl_report_free(fl_report *r)
 	free(r);
 }
 
+int fl_report_spill(const fl_report_dest *d, int all)
+{
+	int err;
+	if (!d->sink || d->out->len == 0 || (!all && d->out->len < FL_REPORT_PIECE))
+		return 0;
+	err = d->sink(d->ctx, d->out->data, d->out->len);
+	fl_buf_reset(d->out);
+	return err;
+}
+
+static int render(const fl_report_dest *d, const fl_report *r, fl_report_format fmt)
+{
+	int err;
+	switch (fmt) {
+	case FL_REPORT_HTML: err = fl_report_html(d, r); break;
+	case FL_REPORT_MD: err = fl_report_md(d, r); break;
+	case FL_REPORT_JSON: err = fl_report_json(d, r); break;
+	default:
+		return fl_error_set(FL_EINVALID, "fl_report_render: CSV is written by fl_report_csv");
+	}
+	return err < 0 ? err : fl_report_spill(d, 1);
+}
+
 int fl_report_render(fl_buf *out, const fl_report *r, fl_report_format fmt)
 {
-	switch (fmt) {
-	case FL_REPORT_HTML: return fl_report_html(out, r);
-	case FL_REPORT_MD: return fl_report_md(out, r);
-	case FL_REPORT_JSON: return fl_report_json(out, r);
-	case FL_REPORT_CSV: break;
-	}
-	return fl_error_set(FL_EINVALID, "fl_report_render: CSV is written by fl_report_csv");
+	fl_report_dest d = {out, NULL, NULL};
+	return render(&d, r, fmt);
+}
+
+int fl_report_stream(const fl_report *r, fl_report_format fmt, fl_report_sink sink, void *ctx)
+{
+	fl_buf piece = FL_BUF_INIT;
+	fl_report_dest d = {&piece, sink, ctx};
+	int err;
+	/* A piece is spilled once it reaches FL_REPORT_PIECE: room for that and a long write. */
+	if ((err = fl_buf_grow(&piece, 2 * FL_REPORT_PIECE)) == 0)
+		err = render(&d, r, fmt);
+	fl_buf_free(&piece);
+	return err;
 }

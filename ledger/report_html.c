@@ -34,6 +34,7 @@
 
 typedef struct {
 	fl_buf *out;
+	const fl_report_dest *d;
 	const fl_report *r;
 	int figure; /* figures numbered through the document */
 	int err;
@@ -45,6 +46,8 @@ static void put(html *h, const char *s, size_t n)
 {
 	if (h->err == 0)
 		h->err = fl_buf_put(h->out, s, n);
+	if (h->err == 0 && h->out->len >= FL_REPORT_PIECE)
+		h->err = fl_report_spill(h->d, 0);
 }
 
 static void lit(html *h, const char *s)
@@ -1712,9 +1715,9 @@ static void integrity(html *h)
 
 /* ---- the document ---- */
 
-int fl_report_html(fl_buf *out, const fl_report *r)
+int fl_report_html(const fl_report_dest *d, const fl_report *r)
 {
-	html h = {out, r, 0, 0};
+	html h = {d->out, d, r, 0, 0};
 
 	doc_head(&h);
 	cover(&h);

@@ -17,10 +17,24 @@
 /* Large enough for any formatted amount, change or ordinal below. */
 #define FL_REPORT_STR_MAX 64
 
-/* The writers of each format. 0 or FL_ENOMEM. */
-int fl_report_html(fl_buf *out, const fl_report *r) FL_WARN_UNUSED;
-int fl_report_md(fl_buf *out, const fl_report *r) FL_WARN_UNUSED;
-int fl_report_json(fl_buf *out, const fl_report *r) FL_WARN_UNUSED;
+/*
+ * Where a writer puts its document: out, which fl_report_spill hands to sink (when there is
+ * one) and empties each time it holds FL_REPORT_PIECE bytes or more.
+ */
+typedef struct {
+	fl_buf *out;
+	fl_report_sink sink;
+	void *ctx;
+} fl_report_dest;
+
+/* Hands out to the sink once it holds at least FL_REPORT_PIECE bytes (any bytes when
+ * all is set). 0 or the sink's code. */
+int fl_report_spill(const fl_report_dest *d, int all) FL_WARN_UNUSED;
+
+/* The writers of each format, into d (spilled as they go). 0, FL_ENOMEM or the sink's code. */
+int fl_report_html(const fl_report_dest *d, const fl_report *r) FL_WARN_UNUSED;
+int fl_report_md(const fl_report_dest *d, const fl_report *r) FL_WARN_UNUSED;
+int fl_report_json(const fl_report_dest *d, const fl_report *r) FL_WARN_UNUSED;
 
 /* "United Nations Voluntary Fund for ..." for a fund section, "The three voluntary funds" for
  * the consolidated one. */

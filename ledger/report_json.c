@@ -14,6 +14,7 @@
 
 typedef struct {
 	fl_buf *out;
+	const fl_report_dest *d;
 	int err;
 	int depth;
 	int first; /* nothing written yet at the current level */
@@ -23,6 +24,8 @@ static void raw(json *j, const char *s)
 {
 	if (j->err == 0)
 		j->err = fl_buf_puts(j->out, s);
+	if (j->err == 0 && j->out->len >= FL_REPORT_PIECE)
+		j->err = fl_report_spill(j->d, 0);
 }
 
 static void str(json *j, const char *s)
@@ -376,9 +379,9 @@ static void narrative(json *j, const fl_narrative *n)
 	close_(j, "}");
 }
 
-int fl_report_json(fl_buf *out, const fl_report *r)
+int fl_report_json(const fl_report_dest *d, const fl_report *r)
 {
-	json j = {out, 0, 0, 1};
+	json j = {d->out, d, 0, 0, 1};
 	char root[FL_HASH_HEX_LEN + 1];
 	fl_buf cmd = FL_BUF_INIT;
 

@@ -85,6 +85,7 @@
  * writer's caller returns that failure. */
 typedef struct {
 	fl_buf *out;
+	const fl_report_dest *d; /* Markdown: spilled as it goes; NULL for a CSV table */
 	const fl_report *r;
 	int err;
 	size_t col;    /* CSV: fields written in the current row */
@@ -95,24 +96,34 @@ typedef struct {
 	do {                                                                                       \
 		if ((w)->err == 0)                                                                 \
 			(w)->err = fl_buf_printf((w)->out, __VA_ARGS__);                           \
+		spill(w);                                                                          \
 	} while (0)
+
+static void spill(writer *w)
+{
+	if (w->err == 0 && w->d && w->out->len >= FL_REPORT_PIECE)
+		w->err = fl_report_spill(w->d, 0);
+}
 
 static void put(writer *w, const char *s)
 {
 	if (w->err == 0)
 		w->err = fl_buf_puts(w->out, s);
+	spill(w);
 }
 
 static void putn(writer *w, const char *s, size_t n)
 {
 	if (w->err == 0)
 		w->err = fl_buf_put(w->out, s, n);
+	spill(w);
 }
 
 static void putch(writer *w, unsigned char c)
 {
 	if (w->err == 0)
 		w->err = fl_buf_putc(w->out, c);
+	spill(w);
 }
 
 static const char *plural(uint64_t n)
@@ -862,9 +873,9 @@ static void md_integrity(writer *w)
 	fl_buf_free(&cmd);
 }
 
-int fl_report_md(fl_buf *out, const fl_report *r)
+int fl_report_md(const fl_report_dest *d, const fl_report *r)
 {
-	writer w = {out, r, 0, 0, r->n_sections > 1 ? "###" : "##"};
+	writer w = {d->out, d, r, 0, 0, r->n_sections > 1 ? "###" : "##"};
 
 	md_title(&w);
 	md_narrative(&w, r->narrative);
@@ -1267,7 +1278,7 @@ int fl_report_csv(fl_report_table **out, size_t *n_out, const fl_report *r)
 	if (!(t = calloc(COUNT(TABLES), sizeof(*t))))
 		return fl_error_set(FL_ENOMEM, "out of memory");
 	for (size_t i = 0; i < COUNT(TABLES); i++) {
-		writer w = {&t[i].data, r, 0, 0, NULL};
+		writer w = {&t[i].data, NULL, r, 0, 0, NULL};
 		snprintf(t[i].name, sizeof(t[i].name), "%s", TABLES[i].name);
 		put(&w, TABLES[i].header);
 		put(&w, "\n");

@@ -253,6 +253,17 @@ int fl_report_format_parse(fl_report_format *out, const char *s) FL_WARN_UNUSED;
 /* Writes the report as one HTML, Markdown or JSON document. 0 or FL_ENOMEM. */
 int fl_report_render(fl_buf *out, const fl_report *r, fl_report_format fmt) FL_WARN_UNUSED;
 
+/*
+ * The same document handed to sink in order, in pieces of about FL_REPORT_PIECE bytes, so that
+ * a large report is never held whole (the HTML of a 1M-entry ledger's year is 19 MB). The
+ * pieces joined are byte for byte what fl_report_render writes. sink returns 0 or a negative
+ * code, which stops the writing and is returned. 0, FL_ENOMEM or the sink's code.
+ */
+#define FL_REPORT_PIECE 65536
+typedef int (*fl_report_sink)(void *ctx, const unsigned char *data, size_t len);
+int fl_report_stream(const fl_report *r, fl_report_format fmt, fl_report_sink sink,
+		     void *ctx) FL_WARN_UNUSED;
+
 /* The CSV tables, one file each (docs/REPORT.md lists them). */
 typedef struct {
 	char name[64];                  /* a file name, e.g. "contributions.csv" */

@@ -34,53 +34,86 @@ static int sync_dir(const char *path)
 	return err;
 }
 
-/* Writes data to path through a temporary file in the same directory, synced, then renamed,
- * then the directory synced. */
-static int write_replace(const char *path, const fl_buf *data)
+/*
+ * A file written beside its final name: out_open creates the temporary file, out_write (a
+ * report sink) appends, and out_close syncs it, renames it into place and syncs the
+ * directory, or removes it when err is set.
+ */
+typedef struct {
+	const char *path;
+	char *tmp;
+	int fd;
+} out_file;
+
+static int out_open(out_file *f, const char *path)
 {
 	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
-	int fd = -1, err = 0;
-	size_t off = 0;
-
-	if (!tmp)
+	int err;
+	f->path = path;
+	f->fd = -1;
+	if (!(f->tmp = malloc(n + 16)))
 		return fl_error_set(FL_ENOMEM, "out of memory");
-	snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0) {
+	snprintf(f->tmp, n + 16, "%s.tmp.XXXXXX", path);
+	if ((f->fd = mkstemp(f->tmp)) < 0) {
 		err = fl_error_set(FL_EIO, "%s: cannot create: %s", path, strerror(errno));
-		free(tmp);
+		free(f->tmp);
+		f->tmp = NULL;
 		return err;
 	}
-	while (off < data->len) {
-		ssize_t w = write(fd, data->data + off, data->len - off);
+	return 0;
+}
+
+static int out_write(void *ctx, const unsigned char *data, size_t len)
+{
+	out_file *f = ctx;
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(f->fd, data + off, len - off);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0) {
-			err = fl_error_set(FL_EIO, "%s: write failed: %s", path,
-					   w < 0 ? strerror(errno) : "no progress");
-			break;
-		}
+		if (w <= 0)
+			return fl_error_set(FL_EIO, "%s: write failed: %s", f->path,
+					    w < 0 ? strerror(errno) : "no progress");
 		off += (size_t)w;
 	}
-	if (err == 0 && fchmod(fd, 0644) != 0)
-		err = fl_error_set(FL_EIO, "%s: chmod failed: %s", path, strerror(errno));
-	if (err == 0 && fsync(fd) != 0)
-		err = fl_error_set(FL_EIO, "%s: fsync failed: %s", path, strerror(errno));
-	if (close(fd) != 0 && err == 0)
-		err = fl_error_set(FL_EIO, "%s: close failed: %s", path, strerror(errno));
-	if (err == 0 && rename(tmp, path) != 0)
-		err = fl_error_set(FL_EIO, "%s: cannot write: %s", path, strerror(errno));
+	return 0;
+}
+
+static int out_close(out_file *f, int err)
+{
+	if (!f->tmp)
+		return err;
+	if (err == 0 && fchmod(f->fd, 0644) != 0)
+		err = fl_error_set(FL_EIO, "%s: chmod failed: %s", f->path, strerror(errno));
+	if (err == 0 && fsync(f->fd) != 0)
+		err = fl_error_set(FL_EIO, "%s: fsync failed: %s", f->path, strerror(errno));
+	if (close(f->fd) != 0 && err == 0)
+		err = fl_error_set(FL_EIO, "%s: close failed: %s", f->path, strerror(errno));
+	if (err == 0 && rename(f->tmp, f->path) != 0)
+		err = fl_error_set(FL_EIO, "%s: cannot write: %s", f->path, strerror(errno));
 	if (err < 0)
-		unlink(tmp);
+		unlink(f->tmp);
 	else
-		err = sync_dir(path);
-	free(tmp);
+		err = sync_dir(f->path);
+	free(f->tmp);
+	f->tmp = NULL;
 	return err;
 }
 
-static int write_stdout(const fl_buf *data)
+/* Writes data to path through a temporary file in the same directory (out_file). */
+static int write_replace(const char *path, const fl_buf *data)
 {
-	if (data->len && fwrite(data->data, 1, data->len, stdout) != data->len)
+	out_file f;
+	int err = out_open(&f, path);
+	if (err < 0)
+		return err;
+	return out_close(&f, out_write(&f, data->data, data->len));
+}
+
+static int to_stdout(void *ctx, const unsigned char *data, size_t len)
+{
+	(void)ctx;
+	if (len && fwrite(data, 1, len, stdout) != len)
 		return fl_error_set(FL_EIO, "standard output: write failed");
 	return 0;
 }
@@ -100,7 +133,6 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
 	fl_report *r = NULL;
 	fl_report_table *tables = NULL;
 	size_t n_tables = 0;
-	fl_buf doc = FL_BUF_INIT;
 	int c, err, rc = EXIT_OK;
 
 	memset(&opt, 0, sizeof(opt));
@@ -183,15 +215,16 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
 		printf("wrote %zu tables of the %d report (%s, checkpoint %" PRIu64 ") to %s\n",
 		       n_tables, r->year, r->scope, r->size, out);
 	} else {
-		if ((err = fl_report_render(&doc, r, fmt)) < 0)
-			goto fail;
+		/* Streamed: a 1M-entry ledger's year is tens of megabytes. */
+		out_file f;
 		if (strcmp(out, "-") == 0) {
-			if ((err = write_stdout(&doc)) < 0)
+			if ((err = fl_report_stream(r, fmt, to_stdout, NULL)) < 0)
 				goto fail;
 			rc = cli_finish_stdout();
 			goto done;
 		}
-		if ((err = write_replace(out, &doc)) < 0)
+		if ((err = out_open(&f, out)) < 0 ||
+		    (err = out_close(&f, fl_report_stream(r, fmt, out_write, &f))) < 0)
 			goto fail;
 		printf("wrote the %d report (%s, checkpoint %" PRIu64 ") to %s\n", r->year, r->scope,
 		       r->size, out);
@@ -201,7 +234,6 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
 fail:
 	rc = cli_fail(err);
 done:
-	fl_buf_free(&doc);
 	fl_report_tables_free(tables, n_tables);
 	fl_report_free(r);
 	fl_narrative_free(narrative);

@@ -1,6 +1,7 @@
 /*
  * test_report_text.c: unit tests for the Markdown writer and the CSV tables of the annual
- * report (ledger/report_text.c), through the public API (fl_report_render, fl_report_csv).
+ * report (ledger/report_text.c), through the public API (fl_report_render, fl_report_csv),
+ * and fl_report_stream against fl_report_render for every format.
  *
  * The report is built by hand, so that every figure is known: a consolidated section and the
  * three funds (two of them empty), a donor whose name holds a comma, quotes, a pipe and
@@ -741,6 +742,70 @@ static void test_csv_empty(void **state)
 	fx_free(f);
 }
 
+/* ---- streaming ---- */
+
+typedef struct {
+	fl_buf joined;
+	size_t pieces, largest;
+	size_t fail_at; /* when not 0: the fail_at-th piece fails */
+} sink_rec;
+
+static int sink(void *ctx, const unsigned char *data, size_t len)
+{
+	sink_rec *s = ctx;
+	if (++s->pieces == s->fail_at)
+		return fl_error_set(FL_EIO, "disk full (test)");
+	if (len > s->largest)
+		s->largest = len;
+	assert_true(len > 0);
+	return fl_buf_put(&s->joined, data, len);
+}
+
+/*
+ * fl_report_stream hands over, in pieces of about FL_REPORT_PIECE bytes, exactly what
+ * fl_report_render writes, for every format; a sink's error stops it and is returned.
+ * A long finding makes each document several pieces.
+ */
+static void test_stream(void **state)
+{
+	static const fl_report_format fmts[] = {FL_REPORT_HTML, FL_REPORT_MD, FL_REPORT_JSON};
+	fx *f = fx_all();
+	size_t n = 3 * FL_REPORT_PIECE;
+	char *long_finding = malloc(n + 1);
+	(void)state;
+
+	assert_non_null(long_finding);
+	for (size_t i = 0; i < n; i++)
+		long_finding[i] = "Contributions fell; "[i % 20];
+	long_finding[n] = 0;
+	f->findings[1] = long_finding;
+	for (size_t k = 0; k < sizeof(fmts) / sizeof(fmts[0]); k++) {
+		fl_buf whole = FL_BUF_INIT;
+		sink_rec s = {FL_BUF_INIT, 0, 0, 0};
+		assert_int_equal(fl_report_render(&whole, &f->r, fmts[k]), 0);
+		assert_true(whole.len > n);
+		assert_int_equal(fl_report_stream(&f->r, fmts[k], sink, &s), 0);
+		assert_int_equal(s.joined.len, whole.len);
+		assert_memory_equal(s.joined.data, whole.data, whole.len);
+		/* Pieces of FL_REPORT_PIECE or a little more; the last may be shorter. */
+		assert_true(s.pieces >= whole.len / (2 * FL_REPORT_PIECE) + 1);
+		assert_true(s.pieces <= whole.len / FL_REPORT_PIECE + 1);
+		assert_true(s.largest < 2 * FL_REPORT_PIECE + n);
+		fl_buf_free(&s.joined);
+
+		/* A failing sink: its code comes back, and nothing is handed over after it. */
+		for (size_t at = 1; at <= 2; at++) {
+			sink_rec bad = {FL_BUF_INIT, 0, 0, at};
+			assert_int_equal(fl_report_stream(&f->r, fmts[k], sink, &bad), FL_EIO);
+			assert_int_equal(bad.pieces, at);
+			fl_buf_free(&bad.joined);
+		}
+		fl_buf_free(&whole);
+	}
+	free(long_finding);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -752,6 +817,7 @@ int main(void)
 	    cmocka_unit_test(test_csv_tables),
 	    cmocka_unit_test(test_csv_pledges_states_bank),
 	    cmocka_unit_test(test_csv_empty),
+	    cmocka_unit_test(test_stream),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
