@@ -107,6 +107,9 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
+# Rules that belong to one test area live beside its tests (tests/<area>/<area>.mk).
+-include $(wildcard tests/*/*.mk)
+
 # ---- tools ----
 # Helpers for `make bench`: the synthetic ledger and statement generator and the peak-RSS
 # runner. Standalone programs (no library), built with the same flags as everything else.

@@ -237,6 +237,13 @@ static int configure(sqlite3 *db, int readonly)
 	    (err = exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 			    "PRAGMA cache_size = -16384;")) < 0)
 		return err;
+#ifdef FL_TEST_HOOKS
+	/* Test builds only (tests/crash, make crash-unsafe): durability weakened on request,
+	 * to show that the crash harness catches lost writes. Never in the program. */
+	if (!readonly && getenv("FL_TEST_SYNC_OFF") &&
+	    (err = exec(db, "PRAGMA synchronous = OFF;")) < 0)
+		return err;
+#endif
 	return 0;
 }
 

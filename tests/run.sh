@@ -46,9 +46,10 @@ for t in "$BUILD"/tests/replay_*; do
 	target=$(basename "$t" | sed 's/^replay_fuzz_//')
 	cd "$ROOT" && run "fuzz-replay/$target" "$t" "tests/fuzz/corpus/$target"
 done
-for t in "$ROOT"/tests/cli/test_*.sh; do
+for t in "$ROOT"/tests/cli/test_*.sh "$ROOT"/tests/crash/test_*.sh; do
 	[ -f "$t" ] || continue
-	cd "$ROOT" && run "cli/$(basename "$t" .sh)" sh "$t"
+	area=$(basename "$(dirname "$t")")
+	cd "$ROOT" && run "$area/$(basename "$t" .sh)" sh "$t"
 done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

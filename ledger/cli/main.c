@@ -10,6 +10,7 @@
  * for reproducible examples and tests.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,9 @@ int main(int argc, char **argv)
 	int c, rc, first;
 
 	memset(&ctx, 0, sizeof(ctx));
+	/* A write past the file-size limit (RLIMIT_FSIZE) then fails with EFBIG, which SQLite
+	 * reports and the batch rolls back, instead of the process being killed mid-write. */
+	signal(SIGXFSZ, SIG_IGN);
 	opterr = 0; /* option errors are reported as "fundledger: ..." */
 	while ((c = getopt_long(argc, argv, "+c:d:u:k:hV", opts, NULL)) != -1) {
 		switch (c) {
