@@ -10,10 +10,21 @@
  *
  * Rates are loaded per batch into an fl_rates table (they are few: a dozen currencies a
  * month) so that a large import does not query the store for each contribution.
+ *
+ * Other processes may write to the same file between two batches: a batch reads the head,
+ * the rates, the Merkle tree's edge and the latest checkpoint after BEGIN IMMEDIATE has
+ * given it the write lock, and keeps nothing of them once it ends.
+ *
+ * The backup (fl_ledger_backup) copies the file through the store's online backup and puts
+ * the copy in place only once it reads back the same.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fundledger/ledger.h"
 #include "fundledger/money.h"
@@ -1078,6 +1089,183 @@ void fl_entry_columns(fl_row *row, const fl_entry *e)
 		row->ref2 = e->contribution;
 		break;
 	}
+}
+
+/* ---- backup ---- */
+
+/* What a copy must agree on with its source: head, Merkle root, latest checkpoint (cp). */
+static int backup_state(fl_store *s, fl_backup_result *out, fl_buf *cp)
+{
+	fl_tree_reader r;
+	uint64_t cp_size = 0;
+	int err;
+	memset(out, 0, sizeof(*out));
+	fl_buf_reset(cp);
+	if ((err = fl_store_head(s, &out->entries, out->head)) < 0)
+		return err;
+	fl_tree_reader_init(&r, s);
+	err = fl_merkle_root(fl_tree_node, &r, out->entries, out->root);
+	fl_tree_reader_free(&r);
+	if (err < 0)
+		return err;
+	err = fl_store_checkpoint_get(s, 0, &cp_size, cp);
+	if (err == FL_ENOTFOUND) {
+		fl_buf_reset(cp);
+		err = 0;
+	}
+	return err;
+}
+
+/* Syncs a file or directory to disk. */
+static int sync_path(const char *path, int directory)
+{
+	int fd = open(path, O_RDONLY | (directory ? O_DIRECTORY : 0)), err = 0;
+	if (fd < 0)
+		return fl_error_set(FL_EIO, "%s: %s", path, strerror(errno));
+	if (fsync(fd) != 0)
+		err = fl_error_set(FL_EIO, "%s: fsync: %s", path, strerror(errno));
+	close(fd);
+	return err;
+}
+
+/* Removes a temporary copy and whatever SQLite kept beside it. */
+static void remove_copy(const char *path)
+{
+	static const char *const SIDE[] = {"", "-journal", "-wal", "-shm"};
+	char p[4200];
+	for (size_t i = 0; i < sizeof(SIDE) / sizeof(SIDE[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", path, SIDE[i]);
+		(void)unlink(p);
+	}
+}
+
+/* Puts the synced copy tmp in place at dest: never over a file unless `force`. */
+static int publish(const char *tmp, const char *dest, int force)
+{
+	if (force) {
+		if (rename(tmp, dest) != 0)
+			return fl_error_set(FL_EIO, "%s: %s", dest, strerror(errno));
+		return 0;
+	}
+	/* link(2) fails if dest appeared since it was checked, where rename(2) would replace
+	 * it; on a file system without hard links, fall back to checking again. */
+	if (link(tmp, dest) == 0) {
+		(void)unlink(tmp);
+		return 0;
+	}
+	if (errno == EEXIST)
+		return fl_error_set(FL_EEXISTS, "%s already exists; give --force to replace it",
+				    dest);
+	if (errno == EPERM || errno == ENOTSUP || errno == ENOSYS) {
+		struct stat st;
+		if (stat(dest, &st) == 0)
+			return fl_error_set(FL_EEXISTS, "%s already exists; give --force to replace "
+							"it", dest);
+		if (rename(tmp, dest) != 0)
+			return fl_error_set(FL_EIO, "%s: %s", dest, strerror(errno));
+		return 0;
+	}
+	return fl_error_set(FL_EIO, "%s: %s", dest, strerror(errno));
+}
+
+int fl_ledger_backup(fl_backup_result *out, fl_ledger *l, const char *dest, unsigned flags)
+{
+	char dir[4096], tmp[4200], side[4200];
+	const char *slash = strrchr(dest, '/'), *base = slash ? slash + 1 : dest;
+	struct stat st;
+	fl_store *copy = NULL;
+	fl_backup_result back;
+	fl_buf cp = FL_BUF_INIT, cp_back = FL_BUF_INIT;
+	mode_t mode = 0600;
+	int fd, err = 0, made = 0, reading = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!*dest || strlen(dest) >= sizeof(dir) || !*base || !strcmp(base, ".") ||
+	    !strcmp(base, ".."))
+		return fl_error_set(FL_EINVALID, "'%.200s' does not name a file", dest);
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dest)
+		strcpy(dir, "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - dest), dest);
+	if (stat(dest, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return fl_error_set(FL_EINVALID, "%s is a directory; name the backup file",
+					    dest);
+		if (!(flags & FL_BACKUP_FORCE))
+			return fl_error_set(FL_EEXISTS, "%s already exists; give --force to replace "
+							"it", dest);
+	}
+	/* SQLite applies a log or journal it finds beside a database: one left there by a
+	 * ledger in use, or one that crashed, would be applied to the backup. */
+	for (int i = 0; i < 2; i++) {
+		snprintf(side, sizeof(side), "%s%s", dest, i ? "-journal" : "-wal");
+		if (lstat(side, &st) == 0)
+			return fl_error_set(FL_EEXISTS, "%s exists (a ledger there is, or was, "
+							"written to): SQLite would apply it to the "
+							"backup; move it away first", side);
+	}
+	if (fl_store_in_transaction(l->store))
+		return fl_error_set(FL_EINVALID, "a backup cannot be taken inside a batch");
+	if (stat(fl_store_filename(l->store), &st) == 0)
+		mode = st.st_mode & 0666;
+	/* The copy is written beside dest, so that putting it in place is a rename. */
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp-XXXXXX", dir, base);
+	if ((fd = mkstemp(tmp)) < 0)
+		return fl_error_set(FL_EIO, "%s: cannot write the backup there: %s", dir,
+				    strerror(errno));
+	made = 1;
+	if (fchmod(fd, mode) != 0) {
+		err = fl_error_set(FL_EIO, "%s: %s", tmp, strerror(errno));
+		close(fd);
+		goto done;
+	}
+	close(fd);
+
+	/* One read transaction: the state recorded and the pages copied are the same. */
+	if ((err = fl_store_read_begin(l->store)) < 0)
+		goto done;
+	reading = 1;
+	if ((err = backup_state(l->store, out, &cp)) < 0 ||
+	    (err = fl_store_backup(l->store, tmp)) < 0)
+		goto done;
+	fl_store_read_end(l->store);
+	reading = 0;
+
+	/* Read the copy back as a ledger before it takes dest's name. */
+	if ((err = fl_store_open(&copy, tmp, 1)) < 0 || (err = fl_store_check_file(copy, 0)) < 0 ||
+	    (err = backup_state(copy, &back, &cp_back)) < 0) {
+		fl_error_prefix("the copy in %s: ", tmp);
+		goto done;
+	}
+	fl_store_close(copy);
+	copy = NULL;
+	if (back.entries != out->entries || memcmp(back.head, out->head, FL_HASH_LEN) != 0 ||
+	    memcmp(back.root, out->root, FL_HASH_LEN) != 0 || cp.len != cp_back.len ||
+	    (cp.len && memcmp(cp.data, cp_back.data, cp.len) != 0)) {
+		err = fl_error_set(FL_EVERIFY, "the copy in %s does not read back as the ledger did "
+					       "(%llu entries and their head, root and checkpoint); "
+					       "nothing was put at %s",
+				   tmp, (unsigned long long)out->entries, dest);
+		goto done;
+	}
+	if ((err = sync_path(tmp, 0)) < 0 ||
+	    (err = publish(tmp, dest, (flags & FL_BACKUP_FORCE) != 0)) < 0)
+		goto done;
+	made = 0;
+	err = sync_path(dir, 1);
+done:
+	if (reading)
+		fl_store_read_end(l->store);
+	fl_store_close(copy);
+	if (made)
+		remove_copy(tmp);
+	fl_buf_free(&cp);
+	fl_buf_free(&cp_back);
+	if (err < 0)
+		memset(out, 0, sizeof(*out));
+	return err;
 }
 
 fl_store *fl_ledger_store(fl_ledger *l)

@@ -12,15 +12,27 @@
  * writing (schema 1's new columns are NULL for every v1 kind, and schema 3 adds indexes, so
  * nothing is rewritten), and refused read-only with a message saying so.
  *
- * Connections run with WAL, synchronous=FULL, foreign_keys=ON, SQLITE_DBCONFIG_DEFENSIVE,
- * trusted_schema=OFF and a busy timeout. Every statement is prepared once, on open. Every
- * SQLite failure is translated into an FL_E* code with sqlite3_errmsg, never ignored.
+ * Connections run with WAL, synchronous=FULL, foreign_keys=ON and the hardening of configure()
+ * (defensive mode, an untrusted schema, no extensions, views or double-quoted strings, tight
+ * limits, checked cells, no memory mapping), each with its reason there. An authorizer on every
+ * connection refuses what the store never does: schema changes (CREATE, DROP, ALTER, ATTACH,
+ * DETACH, pragma writes, ...) outside schema creation and migrations, which lift it for their
+ * duration, and UPDATE or DELETE of the append-only tables (a second line behind the
+ * triggers). A writer waits up to BUSY_TIMEOUT_MS for another, polling every millisecond,
+ * and leaves the (emptied) -wal and -shm files in place when it closes, so that readers who
+ * may not create files beside the ledger can still open it. Every statement is prepared once,
+ * on open. Every SQLite failure is translated into an FL_E* code with sqlite3_errmsg (and the
+ * system's reason for an I/O failure), never ignored.
+ *
+ * Backups (fl_store_backup) use SQLite's online backup API from the connection's read
+ * transaction, never a copy of the file, which would miss what is still in the -wal file.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -29,6 +41,13 @@
 #define APPLICATION_ID 0x464c4544 /* "FLED" */
 #define SCHEMA_VERSION 3
 #define BUSY_TIMEOUT_MS 5000
+/* Limits: far above anything the store writes or runs, far below SQLite's defaults (1e9
+ * bytes, 1000 levels), so that a hostile file or a runaway statement fails early. */
+#define LIMIT_LENGTH 1000000	/* bytes in a value or row: entries are a few KiB */
+#define LIMIT_SQL_LENGTH 100000 /* bytes of SQL text: the schema is under 5 KiB */
+#define LIMIT_EXPR_DEPTH 100	/* the deepest query nests about 10 */
+#define LIMIT_COLUMN 100	/* entries has 14 columns */
+#define LIMIT_VARIABLES 32	/* the insert binds 14 */
 
 static const char SCHEMA[] =
 	"PRAGMA application_id = 1179403588;" /* 0x464c4544 */
@@ -183,10 +202,20 @@ static const char *const SQL[ST_COUNT] = {
 			    " m.kind = 6 ORDER BY seq",
 };
 
+/*
+ * What the authorizer and the busy handler of one connection need. It lives as long as the
+ * connection: inside fl_store, or on the stack of a function that closes the connection.
+ */
+typedef struct {
+	int schema_open;            /* schema creation or a migration is running */
+	struct timespec busy_since; /* when the current wait for a lock began */
+} conn_guard;
+
 struct fl_store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
 	int in_tx;
+	conn_guard guard;
 };
 
 struct fl_store_iter {
@@ -197,11 +226,35 @@ struct fl_store_iter {
 	const char *layout; /* their columns' types, one letter each (QUERY_LAYOUT) */
 };
 
+/*
+ * The errno behind the connection's last failed system call, or 0. SQLite records it for the
+ * connection only when the failure reaches it directly; a write to the log that fails at
+ * commit (EFBIG, ENOSPC) is kept by the log's file handle, and one to the database file by
+ * its own.
+ */
+static int system_errno(sqlite3 *db)
+{
+	sqlite3_file *f = NULL;
+	int e = sqlite3_system_errno(db);
+	if (e == 0 &&
+	    sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) == SQLITE_OK && f &&
+	    f->pMethods && f->pMethods->xFileControl(f, SQLITE_FCNTL_LAST_ERRNO, &e) != SQLITE_OK)
+		e = 0;
+	if (e == 0 && sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &e) != SQLITE_OK)
+		e = 0;
+	return e;
+}
+
 /* Translates the connection's last error. */
 static int db_error(sqlite3 *db, int rc, const char *what)
 {
 	int code = FL_EIO;
-	int primary = rc & 0xff;
+	int primary = rc & 0xff, extended = rc;
+	if (db && primary == SQLITE_ERROR) {
+		/* A failed prepare reports SQLITE_ERROR; the connection knows better. */
+		extended = sqlite3_extended_errcode(db);
+		primary = extended & 0xff;
+	}
 	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
 		code = FL_EBUSY;
 	else if (primary == SQLITE_NOMEM)
@@ -211,6 +264,32 @@ static int db_error(sqlite3 *db, int rc, const char *what)
 	if (code == FL_EBUSY)
 		return fl_error_set(code, "%s: the ledger is locked by another writer (waited %d ms)",
 				    what, BUSY_TIMEOUT_MS);
+	if (primary == SQLITE_AUTH)
+		return fl_error_set(FL_EINVALID,
+				    "%s: not authorized: the store changes its schema only when it "
+				    "creates or upgrades a ledger, and never updates or deletes rows of "
+				    "entries, meta, checkpoints or cosignatures",
+				    what);
+	if (extended == SQLITE_READONLY_DIRECTORY) {
+		/* WAL: every connection, readers too, needs LEDGER-wal and LEDGER-shm. */
+		const char *path = db ? sqlite3_db_filename(db, "main") : NULL;
+		const char *slash = path ? strrchr(path, '/') : NULL;
+		return fl_error_set(code,
+				    "%s: SQLite cannot create the ledger's -wal and -shm files: the "
+				    "directory %.*s is read-only to this user",
+				    what, !slash ? 1 : slash == path ? 1 : (int)(slash - path),
+				    slash ? path : ".");
+	}
+	/* For a failed system call, what the system said ("disk I/O error (File too large)",
+	 * "unable to open database file (Permission denied)"): SQLite's words alone do not
+	 * tell a full disk from a permission or a hardware fault. */
+	if (db && (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN ||
+		   primary == SQLITE_READONLY || primary == SQLITE_PERM)) {
+		int e = system_errno(db);
+		if (e != 0)
+			return fl_error_set(code, "%s: %s (%s)", what, sqlite3_errmsg(db),
+					    strerror(e));
+	}
 	return fl_error_set(code, "%s: %s", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 }
 
@@ -220,22 +299,160 @@ static int exec(sqlite3 *db, const char *sql)
 	return rc == SQLITE_OK ? 0 : db_error(db, rc, "database");
 }
 
-static int configure(sqlite3 *db, int readonly)
+/* ---- the authorizer ---- */
+
+/* Tables whose rows, once written, are never changed (their triggers refuse it too). */
+static int append_only(const char *table)
 {
-	int err, on = 1;
-	if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK ||
-	    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, &on) != SQLITE_OK ||
-	    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, &on) != SQLITE_OK)
-		return db_error(db, SQLITE_ERROR, "database configuration");
-	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+	static const char *const T[] = {"entries", "meta", "checkpoints", "cosignatures"};
+	for (size_t i = 0; table && i < sizeof(T) / sizeof(T[0]); i++)
+		if (sqlite3_stricmp(table, T[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Pragmas that only read, with or without an argument: the checks verify runs. */
+static const char *const PRAGMA_CHECKS[] = {"integrity_check", "quick_check",
+					    "foreign_key_check"};
+/* Pragmas that read without an argument and would write with one. */
+static const char *const PRAGMA_READS[] = {"application_id", "user_version", "journal_mode",
+					   "page_size", "page_count"};
+
+static int listed(const char *name, const char *const *list, size_t n)
+{
+	for (size_t i = 0; name && i < n; i++)
+		if (sqlite3_stricmp(name, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Called by SQLite as it compiles each statement, for each action in it. The store's own
+ * statements read, insert, begin and commit; configure() issues its pragmas before this is
+ * installed; schema creation and migrations set schema_open for their duration. Everything
+ * else, any action code SQLite may add later included, is refused: a statement slipped in
+ * through a bug cannot alter the schema, attach another file, turn a protection off or
+ * rewrite recorded rows.
+ */
+static int authorize(void *ctx, int action, const char *a, const char *b, const char *db_name,
+		     const char *trigger)
+{
+	const conn_guard *g = ctx;
+	(void)db_name;
+	(void)trigger;
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_FUNCTION:
+	case SQLITE_RECURSIVE:
+	case SQLITE_TRANSACTION:
+	case SQLITE_SAVEPOINT:
+	case SQLITE_INSERT:
+		return SQLITE_OK;
+	case SQLITE_UPDATE:
+	case SQLITE_DELETE:
+		/* Not even a migration rewrites a recorded row. */
+		return append_only(a) ? SQLITE_DENY : SQLITE_OK;
+	case SQLITE_PRAGMA:
+		if (g->schema_open ||
+		    listed(a, PRAGMA_CHECKS, sizeof(PRAGMA_CHECKS) / sizeof(PRAGMA_CHECKS[0])) ||
+		    (!b && listed(a, PRAGMA_READS, sizeof(PRAGMA_READS) / sizeof(PRAGMA_READS[0]))))
+			return SQLITE_OK;
+		return SQLITE_DENY;
+	default:
+		return g->schema_open ? SQLITE_OK : SQLITE_DENY;
+	}
+}
+
+/* ---- waiting for another writer ---- */
+
+/*
+ * SQLite's own busy timeout sleeps ever longer, up to 100 ms at a time; a writer that commits
+ * a batch every few milliseconds then keeps the lock at nearly every retry, and the other
+ * waits out its timeout while batches go by. Polling every millisecond lets two writers take
+ * turns; the total wait is still bounded by BUSY_TIMEOUT_MS.
+ */
+static int on_busy(void *ctx, int tries)
+{
+	conn_guard *g = ctx;
+	struct timespec now, pause = {0, 1000000};
+	long long waited;
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		return 0;
+	if (tries == 0)
+		g->busy_since = now;
+	waited = (long long)(now.tv_sec - g->busy_since.tv_sec) * 1000 +
+		 (now.tv_nsec - g->busy_since.tv_nsec) / 1000000;
+	if (waited >= BUSY_TIMEOUT_MS)
+		return 0;
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
+/*
+ * The settings of every connection, following SQLite's advice for files and SQL that may not
+ * be trustworthy ("Defense Against The Dark Arts"): the ledger file could have been edited by
+ * anyone with write access to it, and a bug could hand SQLite a statement it should not run.
+ * Installs the authorizer last, so that the pragmas here are not subject to it.
+ */
+static int configure(sqlite3 *db, int readonly, conn_guard *g)
+{
+	static const struct {
+		int op, value;
+	} FLAGS[] = {
+		/* Ordinary SQL cannot corrupt the file: no writes to the schema table,
+		 * sqlite_dbpage or shadow tables, no journal_mode=OFF tricks. */
+		{SQLITE_DBCONFIG_DEFENSIVE, 1},
+		/* Functions and virtual tables with side effects cannot run from a schema
+		 * object (trigger, view, CHECK, index expression) a tampered file brings. */
+		{SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0},
+		/* The append-only guarantees are triggers. */
+		{SQLITE_DBCONFIG_ENABLE_TRIGGER, 1},
+		/* The schema has no views: a view slipped into a file (say, in place of a table)
+		 * is an error instead of code that runs. */
+		{SQLITE_DBCONFIG_ENABLE_VIEW, 0},
+		/* No shared library is ever loaded into the process through SQL or the C API. */
+		{SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0},
+		/* "text" in SQL is an identifier only: a misspelt column is an error, not a
+		 * string constant that silently matches nothing. */
+		{SQLITE_DBCONFIG_DQS_DML, 0},
+		{SQLITE_DBCONFIG_DQS_DDL, 0},
+		/* The schema table is never writable, whatever a pragma says. */
+		{SQLITE_DBCONFIG_WRITABLE_SCHEMA, 0},
+		{SQLITE_DBCONFIG_ENABLE_FKEY, 1},
+	};
+	int err, was, persist = 1;
+	for (size_t i = 0; i < sizeof(FLAGS) / sizeof(FLAGS[0]); i++)
+		if (sqlite3_db_config(db, FLAGS[i].op, FLAGS[i].value, &was) != SQLITE_OK)
+			return db_error(db, SQLITE_ERROR, "database configuration");
+	sqlite3_limit(db, SQLITE_LIMIT_LENGTH, LIMIT_LENGTH);
+	sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, LIMIT_SQL_LENGTH);
+	sqlite3_limit(db, SQLITE_LIMIT_EXPR_DEPTH, LIMIT_EXPR_DEPTH);
+	sqlite3_limit(db, SQLITE_LIMIT_COLUMN, LIMIT_COLUMN);
+	sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, LIMIT_VARIABLES);
+	/* No other database joins a connection (fl_store_snapshot raises this for its copy). */
+	sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+	sqlite3_busy_handler(db, on_busy, g);
+	/* cell_size_check: a damaged b-tree page is reported as corrupt when it is read, not
+	 * followed. mmap_size = 0: reads go through read(2), so a file truncated or rewritten
+	 * underneath is an I/O error rather than a SIGBUS, and no page is shared writable
+	 * memory (SQLite advises against memory mapping files that may not be trustworthy). */
 	if ((err = exec(db, "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;"
+			    "PRAGMA cell_size_check = ON; PRAGMA mmap_size = 0;"
 			    "PRAGMA cache_size = -8192;")) < 0)
 		return err;
+	/* A writer leaves LEDGER-wal (emptied: journal_size_limit = 0) and LEDGER-shm in place
+	 * when it closes. SQLite lets a reader that may not create files in the directory
+	 * read a WAL database only when both exist; and a reader that did create them, as
+	 * another user, would leave files the owner's next write cannot open. */
+	if (!readonly &&
+	    sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist) != SQLITE_OK)
+		return db_error(db, SQLITE_ERROR, "database configuration");
 	/* 16 MiB for writers: measured on a 1M-row import, a larger cache is slower (64 MiB
 	 * +5%, 256 MiB +15%); the operating system's page cache serves spilled pages. */
 	if (!readonly &&
 	    (err = exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-			    "PRAGMA cache_size = -16384;")) < 0)
+			    "PRAGMA journal_size_limit = 0; PRAGMA cache_size = -16384;")) < 0)
 		return err;
 #ifdef FL_TEST_HOOKS
 	/* Test builds only (tests/crash, make crash-unsafe): durability weakened on request,
@@ -244,6 +461,8 @@ static int configure(sqlite3 *db, int readonly)
 	    (err = exec(db, "PRAGMA synchronous = OFF;")) < 0)
 		return err;
 #endif
+	if (sqlite3_set_authorizer(db, authorize, g) != SQLITE_OK)
+		return db_error(db, SQLITE_ERROR, "database configuration");
 	return 0;
 }
 
@@ -267,6 +486,7 @@ int fl_store_create(const char *path, const char *origin, const char *created_at
 	sqlite3 *db = NULL;
 	sqlite3_stmt *ins = NULL;
 	struct stat st;
+	conn_guard g = {1, {0, 0}}; /* creating the schema */
 	int err;
 	const char *keys[3] = {"format", "origin", "created_at"};
 	const char *vals[3] = {"fundledger/1", origin, created_at};
@@ -276,9 +496,10 @@ int fl_store_create(const char *path, const char *origin, const char *created_at
 				    path);
 	if ((err = open_db(&db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) < 0)
 		return err;
-	if ((err = configure(db, 0)) < 0 || (err = exec(db, "BEGIN IMMEDIATE")) < 0 ||
+	if ((err = configure(db, 0, &g)) < 0 || (err = exec(db, "BEGIN IMMEDIATE")) < 0 ||
 	    (err = exec(db, SCHEMA)) < 0)
 		goto done;
+	g.schema_open = 0;
 	if (sqlite3_prepare_v2(db, "INSERT INTO meta(key, value) VALUES (?, ?)", -1, &ins, NULL) !=
 	    SQLITE_OK) {
 		err = db_error(db, SQLITE_ERROR, "database");
@@ -346,13 +567,17 @@ static int migrate(fl_store *s, const char *path, int readonly, int64_t version)
 				    path, (long long)version);
 	if ((err = exec(s->db, "BEGIN IMMEDIATE")) < 0)
 		return err;
+	/* The authorizer lets the migration's DDL through, and only it. */
+	s->guard.schema_open = 1;
 	if ((version < 2 && (err = exec(s->db, MIGRATE_1_2)) < 0) ||
-	    (err = exec(s->db, MIGRATE_2_3)) < 0 || (err = exec(s->db, "COMMIT")) < 0) {
+	    (err = exec(s->db, MIGRATE_2_3)) < 0)
+		fl_error_prefix("%s: upgrading the store from schema %lld: ", path, (long long)version);
+	s->guard.schema_open = 0;
+	if (err == 0 && (err = exec(s->db, "COMMIT")) < 0)
+		fl_error_prefix("%s: upgrading the store from schema %lld: ", path, (long long)version);
+	if (err < 0)
 		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		return fl_error_prefix("%s: upgrading the store from schema %lld: ", path,
-				       (long long)version);
-	}
-	return 0;
+	return err;
 }
 
 int fl_store_open(fl_store **out, const char *path, int readonly)
@@ -370,7 +595,8 @@ int fl_store_open(fl_store **out, const char *path, int readonly)
 	err = open_db(&s->db, path, readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
 	if (err < 0)
 		goto fail;
-	if ((err = configure(s->db, readonly)) < 0 || (err = check_schema(s, path, &version)) < 0 ||
+	if ((err = configure(s->db, readonly, &s->guard)) < 0 ||
+	    (err = check_schema(s, path, &version)) < 0 ||
 	    (version < SCHEMA_VERSION && (err = migrate(s, path, readonly, version)) < 0))
 		goto fail;
 	for (int i = 0; i < ST_COUNT; i++) {
@@ -407,12 +633,15 @@ int fl_store_snapshot(fl_store **out, fl_store *src, uint64_t size)
 		return fl_error_set(FL_EINVALID, "snapshot: size out of range");
 	if (!(s = calloc(1, sizeof(*s))))
 		return fl_error_set(FL_ENOMEM, "out of memory");
-	/* "": a private temporary database on disk, removed when it is closed. */
+	/* "": a private temporary database on disk, removed when it is closed. Built with the
+	 * authorizer lifted (its schema, the source attached and detached), then read-only. */
+	s->guard.schema_open = 1;
 	if ((err = open_db(&s->db, "", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) < 0 ||
-	    (err = configure(s->db, 1)) < 0 ||
+	    (err = configure(s->db, 1, &s->guard)) < 0 ||
 	    (err = exec(s->db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")) < 0 ||
 	    (err = exec(s->db, SCHEMA)) < 0)
 		goto fail;
+	sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 1);
 	if (sqlite3_prepare_v2(s->db, "ATTACH DATABASE ?1 AS src", -1, &q, NULL) != SQLITE_OK) {
 		err = db_error(s->db, SQLITE_ERROR, "snapshot");
 		goto fail;
@@ -445,6 +674,8 @@ int fl_store_snapshot(fl_store **out, fl_store *src, uint64_t size)
 	}
 	if ((err = exec(s->db, "COMMIT")) < 0 || (err = exec(s->db, "DETACH DATABASE src")) < 0)
 		goto fail;
+	sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 0);
+	s->guard.schema_open = 0;
 	for (int i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(s->db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
 				       NULL) != SQLITE_OK) {
@@ -526,6 +757,161 @@ void fl_store_read_end(fl_store *s)
 {
 	if (!s->in_tx && sqlite3_get_autocommit(s->db) == 0)
 		(void)sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
+int fl_store_in_transaction(fl_store *s)
+{
+	return s->in_tx || sqlite3_get_autocommit(s->db) == 0;
+}
+
+const char *fl_store_filename(fl_store *s)
+{
+	const char *p = sqlite3_db_filename(s->db, "main");
+	return p ? p : "";
+}
+
+int fl_store_exec_sql(fl_store *s, const char *sql)
+{
+	return exec(s->db, sql);
+}
+
+/* Whether a check's report is of a page it could not read for an I/O error or lack of memory. */
+static int io_failure(const char *report)
+{
+	const char *at = strstr(report, "error code=");
+	long code;
+	/* SQLite's words when it could not fetch a page, in a tree, a chain of overflow or
+	 * free pages, or the pointer map: the check could not look, it did not find damage. */
+	if (strstr(report, "failed to get page") || strstr(report, "Failed to read ptrmap"))
+		return 1;
+	if (!at)
+		return 0;
+	code = strtol(at + strlen("error code="), NULL, 10) & 0xff;
+	return code == SQLITE_IOERR || code == SQLITE_NOMEM || code == SQLITE_FULL ||
+	       code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
+/* The first row of a check pragma: "ok" or a description of the first problem. */
+static int check_pragma(fl_store *s, const char *sql, const char *name)
+{
+	sqlite3_stmt *q = NULL;
+	int rc, err = 0;
+	if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL)) != SQLITE_OK) {
+		err = db_error(s->db, rc, name);
+		goto done;
+	}
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(q, 0);
+		char line[320];
+		size_t n = 0;
+		/* SQLite's report spans lines ("*** in database main ***\nPage 5: ..."). */
+		for (; r && *r && n + 3 < sizeof(line); r++) {
+			if (*r == '\n') {
+				line[n++] = ';';
+				line[n++] = ' ';
+			} else {
+				line[n++] = (char)(*r < ' ' ? ' ' : *r);
+			}
+		}
+		line[n] = 0;
+		/* A page that could not be read ("unable to get the page. error code=266") is
+		 * an I/O failure, not proof of damage. */
+		if (io_failure(line))
+			err = fl_error_set(FL_EIO, "reading the database: SQLite's %s could not read "
+						   "a page: %s",
+					   name, line);
+		else if (strcmp(line, "ok") != 0)
+			err = fl_error_set(FL_EVERIFY, "the database file is damaged: SQLite's %s "
+						       "reports: %s",
+					   name, line);
+	} else if (rc != SQLITE_DONE) {
+		err = db_error(s->db, rc, name);
+	}
+done:
+	sqlite3_finalize(q);
+	/* Damage that stops the check itself is damage too. */
+	if (err == FL_ECORRUPT)
+		err = fl_error_set(FL_EVERIFY, "the database file is damaged: %s", fl_error_last());
+	return err;
+}
+
+int fl_store_check_file(fl_store *s, int full)
+{
+	return check_pragma(s, full ? "PRAGMA integrity_check(1)" : "PRAGMA quick_check(1)",
+			    full ? "integrity_check" : "quick_check");
+}
+
+int fl_store_check_keys(fl_store *s)
+{
+	sqlite3_stmt *q = NULL;
+	int rc, err = 0;
+	/* Every table but entries, whose references verify checks against the entries' bytes
+	 * (an earlier entry, of the right kind), which a foreign key check over its million
+	 * rows would repeat for a second's work. */
+	if ((rc = sqlite3_prepare_v2(s->db,
+				     "SELECT f.\"table\", f.rowid, f.parent FROM sqlite_schema t,"
+				     " pragma_foreign_key_check(t.name) f"
+				     " WHERE t.type = 'table' AND t.name <> 'entries'",
+				     -1, &q, NULL)) != SQLITE_OK)
+		return db_error(s->db, rc, "foreign_key_check");
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		err = fl_error_set(FL_EVERIFY, "the database file is damaged: SQLite's "
+					       "foreign_key_check reports row %lld of %.40s naming a "
+					       "missing row of %.40s",
+				   (long long)sqlite3_column_int64(q, 1),
+				   (const char *)sqlite3_column_text(q, 0),
+				   (const char *)sqlite3_column_text(q, 2));
+	else if (rc != SQLITE_DONE)
+		err = db_error(s->db, rc, "foreign_key_check");
+	sqlite3_finalize(q);
+	if (err == FL_ECORRUPT)
+		err = fl_error_set(FL_EVERIFY, "the database file is damaged: %s", fl_error_last());
+	return err;
+}
+
+int fl_store_backup(fl_store *s, const char *path)
+{
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	conn_guard g = {0, {0, 0}};
+	int rc, err;
+
+	if ((err = open_db(&dst, path, SQLITE_OPEN_READWRITE)) < 0)
+		return err;
+	sqlite3_busy_handler(dst, on_busy, &g);
+	if (sqlite3_set_authorizer(dst, authorize, &g) != SQLITE_OK) {
+		err = db_error(dst, SQLITE_ERROR, path);
+		goto done;
+	}
+	/* The copy is written with a rollback journal and fsynced at its commit. */
+	g.schema_open = 1;
+	err = exec(dst, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;");
+	g.schema_open = 0;
+	if (err < 0)
+		goto done;
+	if (!(b = sqlite3_backup_init(dst, "main", s->db, "main"))) {
+		err = db_error(dst, sqlite3_errcode(dst), path);
+		goto done;
+	}
+	/* All pages in one step: one pass, one read of the source (its open read transaction,
+	 * when it has one), committed frames still in its write-ahead log included. */
+	rc = sqlite3_backup_step(b, -1);
+	if (sqlite3_backup_finish(b) != SQLITE_OK || rc != SQLITE_DONE)
+		err = db_error(dst, rc == SQLITE_DONE ? sqlite3_errcode(dst) : rc, path);
+	if (err == 0) {
+		/* The source's header says WAL; a backup is one self-contained file. */
+		g.schema_open = 1;
+		err = exec(dst, "PRAGMA journal_mode = DELETE;");
+		g.schema_open = 0;
+	}
+done:
+	if (sqlite3_close(dst) != SQLITE_OK && err == 0)
+		err = fl_error_set(FL_EIO, "%s: close failed", path);
+	if (err < 0)
+		fl_error_prefix("backup to %s: ", path);
+	return err;
 }
 
 int fl_store_meta(fl_store *s, const char *key, fl_buf *out)

@@ -1,10 +1,13 @@
 /*
  * store_int.h: the SQLite adapter (private to the library; only store.c includes sqlite3.h).
  *
- * Owns the schema (docs/FORMAT.md, "Store"), the connection settings (WAL, synchronous=FULL,
- * foreign keys, defensive mode, trusted_schema off) and every SQL statement, all prepared once.
- * Rows of `entries` are append-only: triggers refuse UPDATE and DELETE. The canonical bytes are
- * the truth; the other columns are derived from them by the ledger and checked by verify.
+ * Owns the schema (docs/FORMAT.md, "Store"), the connection settings (WAL kept in place,
+ * synchronous=FULL, foreign keys, defensive mode, trusted_schema off, limits, a busy wait of
+ * 5 s), the authorizer that refuses schema changes outside schema creation and migrations,
+ * and every SQL statement, all prepared once. Rows of `entries`, `meta`, `checkpoints` and
+ * `cosignatures` are append-only: triggers refuse UPDATE and DELETE, and so does the
+ * authorizer. The canonical bytes are the truth; the other columns are derived from them by
+ * the ledger and checked by verify.
  */
 #ifndef FUNDLEDGER_STORE_INT_H
 #define FUNDLEDGER_STORE_INT_H
@@ -61,6 +64,42 @@ void fl_store_close(fl_store *s);
  * removed when it is closed. Read in one transaction of the source.
  */
 int fl_store_snapshot(fl_store **out, fl_store *src, uint64_t size) FL_WARN_UNUSED;
+
+/* Whether a transaction (a batch, or a read transaction) is open on s. */
+int fl_store_in_transaction(fl_store *s);
+
+/* The path of the database file s reads (absolute; "" for a temporary one); borrowed. */
+const char *fl_store_filename(fl_store *s);
+
+/*
+ * Checks the database file itself, below what verify reads: SQLite's quick_check (the
+ * b-tree structure of every page, NOT NULL and CHECK constraints) or, with `full`,
+ * integrity_check (which also compares every index with its table and checks UNIQUE
+ * constraints). 0, or FL_EVERIFY naming the first problem SQLite reports (a page too
+ * damaged for the check to run included); another negative code when it cannot run.
+ */
+int fl_store_check_file(fl_store *s, int full) FL_WARN_UNUSED;
+
+/*
+ * SQLite's foreign_key_check of every table but entries, whose references verify checks
+ * more strictly (an earlier entry of the right kind). 0 or FL_EVERIFY naming the first row
+ * whose parent is missing.
+ */
+int fl_store_check_keys(fl_store *s) FL_WARN_UNUSED;
+
+/*
+ * Copies the database, as s sees it, into the existing empty file at path with SQLite's
+ * online backup API: inside a read transaction of s (fl_store_read_begin) the copy is that
+ * snapshot, pages still only in the write-ahead log included. The copy uses a rollback
+ * journal (one self-contained file) and is synced when this returns. FL_EBUSY, FL_EIO.
+ */
+int fl_store_backup(fl_store *s, const char *path) FL_WARN_UNUSED;
+
+/*
+ * For tests only: runs SQL text on s's connection, under its authorizer, so that a test can
+ * show what the authorizer refuses. The library never calls it.
+ */
+int fl_store_exec_sql(fl_store *s, const char *sql) FL_WARN_UNUSED;
 
 /* Reads a meta value into out; FL_ENOTFOUND when absent. */
 int fl_store_meta(fl_store *s, const char *key, fl_buf *out) FL_WARN_UNUSED;

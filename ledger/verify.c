@@ -4,7 +4,8 @@
  * One verifier core is fed entries in order by a driver. It recomputes the hash chain, the
  * Merkle tree (frontier only: O(log n) memory) and the entry invariants, and checks each
  * signed checkpoint when the stream reaches its size. The ledger driver also checks what only
- * a ledger file has (stored hashes, query columns, Merkle tiles); the bundle driver reads the
+ * a ledger file has (SQLite's quick_check and foreign key check of the file, stored hashes,
+ * query columns, Merkle tiles), all in one read transaction; the bundle driver reads the
  * export format of docs/FORMAT.md. Nothing is trusted that the bytes and signatures do not
  * establish. Memory is bounded by the number of rate entries, not by the ledger.
  */
@@ -619,7 +620,7 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_option
 	uint64_t cp_size = 0;
 	const char *cp_note = NULL, *col;
 	size_t cp_len = 0;
-	int err, rc, have_cp;
+	int err, rc, have_cp, own_tx = 0;
 	char msg[160];
 
 	if ((err = verifier_init(&v, out, opt)) < 0)
@@ -628,6 +629,17 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_option
 		err = fl_error_set(FL_EINVALID, "verify needs a configuration");
 		goto done;
 	}
+	/* One snapshot for every check below, whatever writers commit meanwhile. */
+	if (!fl_store_in_transaction(c.s)) {
+		if ((err = fl_store_read_begin(c.s)) < 0)
+			goto done;
+		own_tx = 1;
+	}
+	/* The file's structure first (quick_check), so that a damaged page is named as such
+	 * rather than as whatever read stumbles on it. Not integrity_check: it would double
+	 * verify's time on a large ledger (fl_verify_database). */
+	if ((err = fl_store_check_file(c.s, 0)) < 0)
+		goto done;
 	v.origin = fl_ledger_origin(l);
 	v.minor_units = ledger_minor;
 	v.lookup = ledger_lookup;
@@ -693,14 +705,27 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_option
 	/* Checkpoints first: a cut-off tail is better named as truncation than as a tile. */
 	if ((err = finish(&v, have_cp == 1, cp_size)) < 0 || (err = fl_tree_flush(tiles)) < 0)
 		goto done;
-	err = ledger_rules(&v, c.s);
+	if ((err = ledger_rules(&v, c.s)) < 0)
+		goto done;
+	err = fl_store_check_keys(c.s);
 done:
 	fl_tree_free(tiles);
 	fl_store_cp_iter_free(cps);
 	fl_store_iter_free(it);
+	if (own_tx)
+		fl_store_read_end(c.s);
 	fl_buf_free(&c.buf);
 	verifier_free(&v);
 	return err;
+}
+
+int fl_verify_database(fl_ledger *l)
+{
+	fl_store *s = fl_ledger_store(l);
+	int err;
+	if ((err = fl_store_check_file(s, 1)) < 0)
+		return err;
+	return fl_store_check_keys(s);
 }
 
 /* ---- bundles ---- */
@@ -754,10 +779,78 @@ static int read_line(FILE *f, fl_buf *line)
 	return 1;
 }
 
+/*
+ * s (n bytes) for a message, cut to fit dst, every byte that is not printable ASCII shown as
+ * '?': a file's bytes must not reach a terminal as escape sequences.
+ */
+static const char *printable_cut(char *dst, size_t cap, const char *s, size_t n)
+{
+	size_t i = 0;
+	for (; i < n && i + 1 < cap; i++)
+		dst[i] = s[i] >= ' ' && s[i] <= '~' ? s[i] : '?';
+	dst[i] = 0;
+	return dst;
+}
+
+/* The MANIFEST's lines after the magic one, each exactly once, in canonical spelling. */
+static const char *const MANIFEST_FIELDS[] = {"origin", "entries", "head", "root"};
+
+static int manifest_field(const char *s)
+{
+	for (int i = 0; i < 4; i++) {
+		size_t n = strlen(MANIFEST_FIELDS[i]);
+		if (strncmp(s, MANIFEST_FIELDS[i], n) == 0 && s[n] == ' ')
+			return i;
+	}
+	return -1;
+}
+
+/* An origin as fl_ledger_init accepts one: printable ASCII without spaces. */
+static int manifest_origin(char out[FL_ORIGIN_LEN_MAX + 1], const char *s, size_t n)
+{
+	if (n == 0 || n > FL_ORIGIN_LEN_MAX)
+		return fl_error_set(FL_EINVALID, "bundle: MANIFEST origin is empty or too long");
+	for (size_t i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] > '~')
+			return fl_error_set(FL_EINVALID, "bundle: MANIFEST origin is not printable "
+							 "ASCII without spaces");
+	memcpy(out, s, n);
+	out[n] = 0;
+	return 0;
+}
+
+/* A count in decimal, without sign, spaces or leading zeros, within 64 bits. */
+static int manifest_count(uint64_t *out, const char *s, size_t n)
+{
+	uint64_t v = 0;
+	if (n == 0 || n > 20 || (n > 1 && s[0] == '0'))
+		return fl_error_set(FL_EINVALID, "bundle: MANIFEST entries is not a count");
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
+			return fl_error_set(FL_EINVALID, "bundle: MANIFEST entries is not a count");
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* A hash in lower-case hex, as export writes it. */
+static int manifest_head(unsigned char out[FL_HASH_LEN], const char *s, size_t n)
+{
+	if (n != 2 * FL_HASH_LEN)
+		return fl_error_set(FL_EINVALID, "bundle: MANIFEST head is not 64 hex digits");
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return fl_error_set(FL_EINVALID, "bundle: MANIFEST head is not lower-case "
+							 "hex");
+	return fl_hex_decode(out, FL_HASH_LEN, s, n);
+}
+
 static int bundle_text_files(bundle_ctx *b)
 {
 	FILE *f;
 	int err = 0, rc;
+	unsigned seen = 0;
 	fl_buf *ln = &b->line;
 
 	/* MANIFEST */
@@ -769,13 +862,26 @@ static int bundle_text_files(bundle_ctx *b)
 	}
 	while ((rc = read_line(f, ln)) == 1) {
 		const char *s = fl_buf_cstr(ln);
-		if (strncmp(s, "origin ", 7) == 0 && ln->len - 7 <= FL_ORIGIN_LEN_MAX)
-			strcpy(b->origin, s + 7);
-		else if (strncmp(s, "entries ", 8) == 0)
-			b->entries_n = strtoull(s + 8, NULL, 10);
-		else if (strncmp(s, "head ", 5) == 0 && ln->len == 5 + 64)
-			err = fl_hex_decode(b->head, FL_HASH_LEN, s + 5, 64);
-		else if (strncmp(s, "root ", 5) == 0) {
+		char shown[64];
+		int field = manifest_field(s);
+		if (field < 0) {
+			err = fl_error_set(FL_EINVALID, "bundle: unknown MANIFEST line '%s'",
+					   printable_cut(shown, sizeof(shown), s, ln->len));
+			goto out;
+		}
+		if (seen & (1u << field)) {
+			err = fl_error_set(FL_EINVALID, "bundle: MANIFEST has two %s lines",
+					   MANIFEST_FIELDS[field]);
+			goto out;
+		}
+		seen |= 1u << field;
+		if (field == 0)
+			err = manifest_origin(b->origin, s + 7, ln->len - 7);
+		else if (field == 1)
+			err = manifest_count(&b->entries_n, s + 8, ln->len - 8);
+		else if (field == 2)
+			err = manifest_head(b->head, s + 5, ln->len - 5);
+		else {
 			fl_buf r = FL_BUF_INIT;
 			err = fl_base64_decode(&r, s + 5, ln->len - 5);
 			if (err == 0 && r.len != FL_HASH_LEN)
@@ -783,14 +889,20 @@ static int bundle_text_files(bundle_ctx *b)
 			if (err == 0)
 				memcpy(b->root, r.data, FL_HASH_LEN);
 			fl_buf_free(&r);
-		} else
-			err = fl_error_set(FL_EINVALID, "bundle: unknown MANIFEST line '%.60s'", s);
+		}
 		if (err < 0)
 			goto out;
 	}
-	if (rc < 0 || !b->origin[0]) {
-		err = rc < 0 ? rc : fl_error_set(FL_EINVALID, "bundle: MANIFEST has no origin");
+	if (rc < 0) {
+		err = rc;
 		goto out;
+	}
+	for (int i = 0; i < 4; i++) {
+		if (!(seen & (1u << i))) {
+			err = fl_error_set(FL_EINVALID, "bundle: MANIFEST has no %s line",
+					   MANIFEST_FIELDS[i]);
+			goto out;
+		}
 	}
 	fclose(f);
 	/* currencies: "CODE MINOR" */
@@ -799,8 +911,10 @@ static int bundle_text_files(bundle_ctx *b)
 	while ((rc = read_line(f, ln)) == 1) {
 		const char *s = fl_buf_cstr(ln);
 		void *p1, *p2;
+		char shown[24];
 		if (ln->len != 5 || s[3] != ' ' || s[4] < '0' || s[4] > '0' + FL_MINOR_UNITS_MAX) {
-			err = fl_error_set(FL_EINVALID, "bundle: bad currencies line '%.20s'", s);
+			err = fl_error_set(FL_EINVALID, "bundle: bad currencies line '%s'",
+					   printable_cut(shown, sizeof(shown), s, ln->len));
 			goto out;
 		}
 		p1 = realloc(b->codes, (b->n_codes + 1) * sizeof(*b->codes));

@@ -1,6 +1,6 @@
 /*
  * ledger.h: the ledger use case. Opening a ledger, appending entries in all-or-nothing
- * batches, and reading entries back.
+ * batches, reading entries back, and copying the whole ledger to a backup file.
  *
  * Appending fills in what the ledger owns: the sequence number, the previous entry's hash,
  * the recorded-at time and recorder, the derived idempotency key when the client gave none, and
@@ -137,6 +137,32 @@ int fl_ledger_get(fl_ledger *l, uint64_t seq, fl_entry *out, unsigned char hash[
 
 /* The seq of the reversal that cancels entry seq, or 0 in *by. */
 int fl_ledger_reversed_by(fl_ledger *l, uint64_t seq, uint64_t *by) FL_WARN_UNUSED;
+
+/* What a backup holds, read back from the copy before it was put in place. */
+typedef struct {
+	uint64_t entries;                /* entries in the copy */
+	unsigned char head[FL_HASH_LEN]; /* hash of the last one (zeros when empty) */
+	unsigned char root[FL_HASH_LEN]; /* RFC 6962 Merkle root of all of them */
+} fl_backup_result;
+
+/* Backup flags. */
+#define FL_BACKUP_FORCE 1u /* replace an existing file at dest */
+
+/*
+ * Writes a copy of the ledger to the file dest with SQLite's online backup API, as the
+ * ledger stands at one moment (one read transaction: writers may go on meanwhile, and what
+ * they had committed is in the copy even while it is only in the write-ahead log). The copy
+ * is written to a temporary file in dest's directory, synced, opened and checked (SQLite's
+ * quick_check; the same entries, head hash, Merkle root and latest checkpoint as the
+ * ledger) and only then renamed to dest, and the directory synced: dest is either absent
+ * or a whole, checked copy. The copy is one self-contained file (rollback journal) with the
+ * ledger file's permissions. The ledger may be open read-only; not inside a batch.
+ * FL_EEXISTS when dest exists (without FL_BACKUP_FORCE), or when dest-wal or dest-journal
+ * does (SQLite would apply it to the copy); FL_EINVALID for a bad path; FL_EIO; FL_EBUSY;
+ * FL_EVERIFY when the copy does not read back the same.
+ */
+int fl_ledger_backup(fl_backup_result *out, fl_ledger *l, const char *dest,
+		     unsigned flags) FL_WARN_UNUSED;
 
 /* Which entries a scan visits. NULL or zero members mean "any". */
 typedef struct {

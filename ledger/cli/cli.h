@@ -144,6 +144,7 @@ int cmd_reconcile(cli_ctx *ctx, int argc, char **argv);
 int cmd_match(cli_ctx *ctx, int argc, char **argv);
 int cmd_unmatch(cli_ctx *ctx, int argc, char **argv);
 int cmd_upgrade(cli_ctx *ctx, int argc, char **argv);
+int cmd_backup(cli_ctx *ctx, int argc, char **argv);
 int cmd_help(cli_ctx *ctx, int argc, char **argv);
 int cmd_key(cli_ctx *ctx, int argc, char **argv);
 int cmd_checkpoint(cli_ctx *ctx, int argc, char **argv);

@@ -59,6 +59,9 @@ const cli_command cli_commands[] = {
 	 "Undo a match or bank match (records its reversal)."},
 	{"upgrade", cmd_upgrade, CMD_NO_LEDGER, "treasurer", "",
 	 "Bring a ledger written by an earlier version to the current store schema."},
+	{"backup", cmd_backup, CMD_READONLY, "treasurer", "[--force] DEST",
+	 "Copy the ledger to the file DEST with SQLite's online backup, checked before it is "
+	 "put in place; writers may go on meanwhile."},
 	{"log", cmd_log, CMD_READONLY, "everyone",
 	 "[--fund F] [--donor D] [--kind K] [--from D] [--to D] [--format text|csv|json]",
 	 "List entries, oldest first."},

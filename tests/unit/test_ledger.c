@@ -14,12 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "fundledger/fundledger.h"
+#include "ledger_int.h" /* fl_ledger_store, and the store's test-only fl_store_exec_sql */
 #include "testkit.h"
 
 #define CONFIG "config/fundledger.yaml"
@@ -181,6 +183,18 @@ static uint64_t count_of(fx *f)
 	assert_int_equal(fl_ledger_head(f->l, &n, h), 0);
 	return n;
 }
+
+/* Records e in its own batch through handle l, expects it appended; returns its seq. */
+static uint64_t add_via_at(int line, fl_ledger *l, fl_entry *e)
+{
+	fl_append_status st = 0;
+	int rc = fl_ledger_record(l, e, BY, AT, &st);
+	if (rc != 0 || st != FL_APPENDED)
+		fail_msg("line %d: record %s: %d (status %d) %s", line, fl_kind_name(e->kind), rc,
+			 (int)st, fl_error_last());
+	return e->seq;
+}
+#define ADD_VIA(l, e) add_via_at(__LINE__, (l), (e))
 
 static int64_t remaining(fx *f, uint64_t p)
 {
@@ -1177,6 +1191,273 @@ static void test_scan_filters(void **state)
 	}
 }
 
+/* ---- two handles on one file, as two processes would be ---- */
+
+/*
+ * Each batch must read the head, the rates and the tree inside its write transaction: a
+ * handle that kept any of them from its previous batch would chain to a stale head (a fork
+ * that verify refuses), reuse a sequence number, or convert at a rate another handle has
+ * since superseded.
+ */
+static void test_two_handles_interleave(void **state)
+{
+	fx *f = *state;
+	fl_ledger *l2 = NULL;
+	fl_entry e, got;
+	uint64_t n1, n2, seq;
+	unsigned char h1[FL_HASH_LEN], h2[FL_HASH_LEN], prev[FL_HASH_LEN];
+	fl_verify_result vr;
+
+	assert_int_equal(fl_ledger_open(&l2, f->path, f->cfg, 0), 0);
+	assert_int_equal(testkit_sign(f->cfg, l2), 0);
+
+	rate(&e, "EUR", 900000, "2026-01-01");
+	assert_int_equal(ADD_VIA(f->l, &e), 1);
+	pledge(&e, "VFTC", "NOR", "EUR", 100000, "2026-01-10");
+	assert_int_equal(ADD_VIA(l2, &e), 2);
+	/* The first handle sees what the second wrote, and chains after it. */
+	assert_int_equal(fl_ledger_head(f->l, &n1, h1), 0);
+	assert_int_equal(n1, 2);
+	contribution(&e, "VFTC", "NOR", "EUR", 80000, "2026-01-20", 2);
+	assert_int_equal(ADD_VIA(f->l, &e), 3);
+	assert_int_equal(e.usd, 88889); /* 800.00 EUR at 0.9 */
+	/* A rate the second handle records is the one the first converts at next. */
+	rate(&e, "EUR", 800000, "2026-02-01");
+	assert_int_equal(ADD_VIA(l2, &e), 4);
+	contribution(&e, "VFTC", "NOR", "EUR", 80000, "2026-02-15", 0);
+	assert_int_equal(ADD_VIA(f->l, &e), 5);
+	assert_int_equal(e.usd, 100000); /* at 0.8, not the 0.9 of its last batch */
+	assert_int_equal(e.rate_seq, 4);
+
+	/* Alternating batches: dense seqs, each chained to the other handle's last entry. */
+	for (int i = 0; i < 20; i++) {
+		fl_ledger *l = i % 2 ? l2 : f->l;
+		assert_int_equal(fl_ledger_head(i % 2 ? f->l : l2, &n2, prev), 0);
+		pledge(&e, "VFTC", i % 2 ? "JPN" : "NOR", "EUR", 1000 + i, "2026-03-01");
+		seq = ADD_VIA(l, &e);
+		assert_int_equal(seq, n2 + 1);
+		assert_memory_equal(e.prev, prev, FL_HASH_LEN);
+	}
+	assert_int_equal(fl_ledger_head(f->l, &n1, h1), 0);
+	assert_int_equal(fl_ledger_head(l2, &n2, h2), 0);
+	assert_int_equal(n1, 25);
+	assert_int_equal(n2, 25);
+	assert_memory_equal(h1, h2, FL_HASH_LEN);
+	assert_int_equal(fl_ledger_get(f->l, 25, &got, NULL, NULL), 0);
+	assert_int_equal(got.amount, 1019);
+	/* Both see one linear chain with a checkpoint per batch, and it verifies. */
+	verify_ok(f);
+	assert_int_equal(fl_verify_ledger(&vr, l2, NULL), 0);
+	assert_int_equal(vr.entries, 25);
+	assert_int_equal(vr.checkpoints, 25);
+	fl_ledger_free(l2);
+}
+
+/* ---- the store's authorizer ---- */
+
+/* Runs sql on l's store and expects the authorizer to refuse it; nothing may change. */
+static void refused_at(int line, fl_ledger *l, const char *sql)
+{
+	int rc;
+	fl_error_clear();
+	rc = fl_store_exec_sql(fl_ledger_store(l), sql);
+	if (rc != FL_EINVALID || !strstr(fl_error_last(), "not authorized"))
+		fail_msg("line %d: \"%s\" returned %d (\"%s\"), want the authorizer's refusal", line,
+			 sql, rc, fl_error_last());
+}
+#define REFUSED(l, sql) refused_at(__LINE__, (l), (sql))
+
+static void test_authorizer(void **state)
+{
+	fx *f = *state;
+	static const char *const DDL[] = {
+		"CREATE TABLE x(a)",
+		"CREATE TEMP TABLE x(a)",
+		"CREATE INDEX x ON entries(kind)",
+		"CREATE UNIQUE INDEX x ON tiles(hashes)",
+		"CREATE VIEW v AS SELECT seq FROM entries",
+		"CREATE TEMP VIEW v AS SELECT seq FROM entries",
+		"CREATE TRIGGER t AFTER INSERT ON tiles BEGIN SELECT 1; END",
+		"CREATE TEMP TRIGGER t AFTER INSERT ON tiles BEGIN SELECT 1; END",
+		"DROP TRIGGER entries_no_update",
+		"DROP TRIGGER meta_no_delete",
+		"DROP INDEX entries_rate",
+		"DROP TABLE tiles",
+		"DROP TABLE entries",
+		"ALTER TABLE entries ADD COLUMN z INTEGER",
+		"ALTER TABLE tiles RENAME TO t2",
+		"ALTER TABLE meta RENAME COLUMN value TO v",
+		"ATTACH DATABASE ':memory:' AS x",
+		"DETACH DATABASE temp",
+		"ANALYZE",
+		"REINDEX",
+		"PRAGMA foreign_keys = OFF",
+		"PRAGMA journal_mode = DELETE",
+		"PRAGMA synchronous = OFF",
+		"PRAGMA writable_schema = ON",
+		"PRAGMA trusted_schema = ON",
+		"PRAGMA user_version = 9",
+		"PRAGMA application_id = 0",
+		"PRAGMA cell_size_check = OFF",
+		"PRAGMA mmap_size = 1000000",
+		"PRAGMA wal_checkpoint",
+		"PRAGMA optimize",
+		/* Append-only tables: refused before their triggers are even reached. */
+		"UPDATE entries SET kind = kind",
+		"DELETE FROM entries WHERE seq = 2",
+		"UPDATE meta SET value = 'x' WHERE key = 'origin'",
+		"DELETE FROM meta",
+		"UPDATE checkpoints SET signer = 'x'",
+		"DELETE FROM checkpoints",
+		"UPDATE cosignatures SET line = 'x'",
+		"DELETE FROM cosignatures",
+		"INSERT INTO entries SELECT * FROM entries WHERE 0; DELETE FROM entries",
+	};
+	fl_entry e;
+	uint64_t n;
+	unsigned char h[FL_HASH_LEN], h2[FL_HASH_LEN];
+
+	pledge(&e, "VFTC", "NOR", "EUR", 100000, "2026-01-10");
+	ADD(f, &e);
+	pledge(&e, "VFTC", "JPN", "EUR", 200000, "2026-01-11");
+	ADD(f, &e);
+	assert_int_equal(fl_ledger_head(f->l, &n, h), 0);
+	for (size_t i = 0; i < sizeof(DDL) / sizeof(DDL[0]); i++)
+		REFUSED(f->l, DDL[i]);
+	/* The read-only handle has the same authorizer. */
+	{
+		fl_ledger *ro = NULL;
+		assert_int_equal(fl_ledger_open(&ro, f->path, f->cfg, FL_OPEN_READONLY), 0);
+		REFUSED(ro, "CREATE TEMP TABLE x(a)");
+		REFUSED(ro, "PRAGMA query_only = OFF");
+		fl_ledger_free(ro);
+	}
+	/* What the store does is allowed: reads, checks, inserts into its tables. */
+	assert_int_equal(fl_store_exec_sql(fl_ledger_store(f->l), "SELECT count(*) FROM entries;"
+				       "PRAGMA quick_check; PRAGMA foreign_key_check;"
+				       "PRAGMA user_version"), 0);
+	assert_int_equal(fl_store_exec_sql(fl_ledger_store(f->l),
+					   "INSERT OR REPLACE INTO tiles SELECT * FROM tiles"), 0);
+	/* Nothing changed, and the ledger goes on. */
+	assert_int_equal(fl_ledger_head(f->l, &n, h2), 0);
+	assert_int_equal(n, 2);
+	assert_memory_equal(h, h2, FL_HASH_LEN);
+	pledge(&e, "VFTC", "NOR", "EUR", 300000, "2026-01-12");
+	assert_int_equal(ADD(f, &e), 3);
+	verify_ok(f);
+	assert_int_equal(fl_verify_database(f->l), 0);
+}
+
+/* Runs a shell command; fails the test unless it exits 0. */
+static void sh_at(int line, const char *cmd)
+{
+	int rc = system(cmd);
+	if (rc != 0)
+		fail_msg("line %d: `%s` exited with %d", line, cmd, rc);
+}
+#define SH(cmd) sh_at(__LINE__, (cmd))
+
+/* A migration lifts the authorizer for its own DDL only: afterwards DDL is refused again. */
+static void test_migration_then_authorizer(void **state)
+{
+	fx *f = *state;
+	fl_entry e;
+	char cmd[512];
+
+	pledge(&e, "VFTC", "NOR", "EUR", 100000, "2026-01-10");
+	ADD(f, &e);
+	fl_ledger_free(f->l);
+	f->l = NULL;
+	/* Back to store schema 2 (what test_upgrade.sh does with the sqlite3 shell). */
+	snprintf(cmd, sizeof(cmd),
+		 "sqlite3 '%s' 'DROP INDEX entries_contrib; DROP INDEX entries_pledge;"
+		 " PRAGMA user_version = 2'",
+		 f->path);
+	SH(cmd);
+	assert_int_equal(fl_ledger_open(&f->l, f->path, f->cfg, FL_OPEN_READONLY), FL_EINVALID);
+	assert_non_null(strstr(fl_error_last(), "store schema 2"));
+	assert_int_equal(fl_ledger_open(&f->l, f->path, f->cfg, 0), 0);
+	assert_int_equal(testkit_sign(f->cfg, f->l), 0);
+	REFUSED(f->l, "CREATE INDEX x ON entries(date)");
+	REFUSED(f->l, "DROP INDEX entries_contrib");
+	REFUSED(f->l, "PRAGMA user_version = 2");
+	pledge(&e, "VFTC", "NOR", "EUR", 200000, "2026-01-11");
+	assert_int_equal(ADD(f, &e), 2);
+	verify_ok(f);
+	{
+		/* Upgraded: a read-only handle accepts it now. */
+		fl_ledger *ro = NULL;
+		assert_int_equal(fl_ledger_open(&ro, f->path, f->cfg, FL_OPEN_READONLY), 0);
+		fl_ledger_free(ro);
+	}
+}
+
+/* ---- the database file's own checks ---- */
+
+/*
+ * An index whose content no longer matches its table, its pages otherwise sound: what only
+ * SQLite's integrity_check (fl_verify_database) finds. verify's quick_check passes, as the
+ * entries themselves are intact, but a look-up through the index goes wrong.
+ */
+static void test_verify_database(void **state)
+{
+	fx *f = *state;
+	const char *keys[] = {"key-a", "key-c", "key-e"};
+	fl_entry e;
+	fl_verify_result vr;
+	char cmd[512];
+	unsigned char page[65536];
+	long pageno = 0, pagesize = 0;
+	uint64_t seq;
+	FILE *p;
+	int fd, hits = 0;
+
+	for (int i = 0; i < 3; i++) {
+		pledge(&e, "VFTC", "NOR", "EUR", 1000 * (i + 1), "2026-01-10");
+		strcpy(e.idem, keys[i]);
+		ADD(f, &e);
+	}
+	assert_int_equal(fl_verify_database(f->l), 0);
+	/* Closing the last connection moves everything from the log into the file. */
+	fl_ledger_free(f->l);
+	f->l = NULL;
+	snprintf(cmd, sizeof(cmd),
+		 "sqlite3 '%s' \"SELECT pageno, (SELECT page_size FROM pragma_page_size) FROM dbstat"
+		 " WHERE name = 'sqlite_autoindex_entries_1'\"",
+		 f->path);
+	assert_non_null(p = popen(cmd, "r"));
+	assert_int_equal(fscanf(p, "%ld|%ld", &pageno, &pagesize), 2);
+	assert_int_equal(pclose(p), 0);
+	assert_true(pageno > 1 && pagesize > 0 && pagesize <= (long)sizeof(page));
+	/* "key-c" becomes "key-d" in the index only: still in order, but not the table's. */
+	assert_true((fd = open(f->path, O_RDWR)) >= 0);
+	assert_int_equal(pread(fd, page, (size_t)pagesize, (off_t)((pageno - 1) * pagesize)),
+			 pagesize);
+	for (long i = 0; i + 5 <= pagesize; i++) {
+		if (memcmp(page + i, "key-c", 5) == 0) {
+			page[i + 4] = 'd';
+			hits++;
+		}
+	}
+	assert_int_equal(hits, 1);
+	assert_int_equal(pwrite(fd, page, (size_t)pagesize, (off_t)((pageno - 1) * pagesize)),
+			 pagesize);
+	assert_int_equal(close(fd), 0);
+
+	assert_int_equal(fl_ledger_open(&f->l, f->path, f->cfg, 0), 0);
+	/* The damage: the entry is there, but its key no longer finds it. */
+	assert_int_equal(fl_ledger_get(f->l, 2, &e, NULL, NULL), 0);
+	assert_string_equal(e.idem, "key-c");
+	assert_int_equal(fl_ledger_find(f->l, "key-c", &seq), FL_ENOTFOUND);
+	/* verify's quick_check does not see it (its price is stated in verify.h)... */
+	assert_int_equal(fl_verify_ledger(&vr, f->l, NULL), 0);
+	/* ...integrity_check does. */
+	fl_error_clear();
+	assert_int_equal(fl_verify_database(f->l), FL_EVERIFY);
+	assert_non_null(strstr(fl_error_last(), "integrity_check"));
+	assert_non_null(strstr(fl_error_last(), "sqlite_autoindex_entries_1"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1200,6 +1481,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_handles_interleave, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_authorizer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_then_authorizer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_database, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
