@@ -1210,8 +1210,8 @@ bad:
 
 /*
  * A text value: a scalar, not empty, UTF-8 whose only control character is the line feed (a
- * block scalar's paragraphs). Trailing line feeds and spaces, which block scalars keep, are
- * dropped.
+ * block scalar's paragraphs). Line feeds and spaces at either end (block scalars keep the
+ * trailing ones; a quoted scalar folds a leading line break into one) are dropped.
  */
 static int get_text(const char *file, const node *v, const char *key, char **out)
 {
@@ -1223,7 +1223,7 @@ static int get_text(const char *file, const node *v, const char *key, char **out
 		return err_at(file, v, "'%s' has no value", key);
 	while (len > 0 && (v->str[len - 1] == '\n' || v->str[len - 1] == ' '))
 		len--;
-	while (start < len && v->str[start] == ' ')
+	while (start < len && (v->str[start] == '\n' || v->str[start] == ' '))
 		start++;
 	if (len == start)
 		return err_at(file, v, "'%s' is empty", key);

@@ -114,7 +114,8 @@ int fl_kind_parse(fl_kind *out, const char *s)
 			*out = (fl_kind)k;
 			return 0;
 		}
-	return fl_error_set(FL_EINVALID, "unknown entry kind '%.40s'", s);
+	char q[FL_QUOTE_MAX];
+	return fl_error_set(FL_EINVALID, "unknown entry kind '%s'", fl_quote(q, s, strlen(s)));
 }
 
 void fl_entry_init(fl_entry *e)
@@ -129,44 +130,13 @@ static char rule(const field *f, fl_kind kind)
 
 int fl_utf8_check(const char *s, size_t len)
 {
-	size_t i = 0;
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		size_t n;
-		uint32_t cp;
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f)
-				return fl_error_set(FL_EINVALID, "control character in text");
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return fl_error_set(FL_EINVALID, "invalid UTF-8");
-		}
-		if (len - i - 1 < n)
-			return fl_error_set(FL_EINVALID, "invalid UTF-8");
-		for (size_t k = 1; k <= n; k++) {
-			unsigned char cc = (unsigned char)s[i + k];
-			if ((cc & 0xc0) != 0x80)
-				return fl_error_set(FL_EINVALID, "invalid UTF-8");
-			cp = cp << 6 | (cc & 0x3f);
-		}
-		/* Overlong forms, surrogates, beyond U+10FFFF; then C1 controls. */
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return fl_error_set(FL_EINVALID, "invalid UTF-8");
-		if (cp >= 0x80 && cp <= 0x9f)
+	for (size_t i = 0; i < len;) {
+		int n = fl_utf8_next(s + i, len - i);
+		if (n == FL_UTF8_CONTROL)
 			return fl_error_set(FL_EINVALID, "control character in text");
-		i += n + 1;
+		if (n <= 0)
+			return fl_error_set(FL_EINVALID, "invalid UTF-8");
+		i += (size_t)n;
 	}
 	return 0;
 }

@@ -4,6 +4,7 @@
  * Invariant: msg is always NUL-terminated; code is 0 or the last negative code set.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,62 @@
 static _Thread_local int last_code;
 static _Thread_local char last_msg[FL_ERROR_MAX];
 
+int fl_utf8_next(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t cp;
+	size_t n;
+
+	if (len == 0)
+		return FL_UTF8_INVALID;
+	if (u[0] < 0x80)
+		return u[0] < 0x20 || u[0] == 0x7f ? FL_UTF8_CONTROL : 1;
+	if (u[0] >= 0xc2 && u[0] <= 0xdf) {
+		n = 2;
+		cp = u[0] & 0x1fu;
+	} else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+		n = 3;
+		cp = u[0] & 0x0fu;
+	} else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+		n = 4;
+		cp = u[0] & 0x07u;
+	} else {
+		return FL_UTF8_INVALID;
+	}
+	if (len < n)
+		return FL_UTF8_INVALID;
+	for (size_t k = 1; k < n; k++) {
+		if ((u[k] & 0xc0) != 0x80)
+			return FL_UTF8_INVALID;
+		cp = cp << 6 | (u[k] & 0x3fu);
+	}
+	/* Overlong forms, surrogates, beyond U+10FFFF; then C1 controls. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return FL_UTF8_INVALID;
+	if (cp >= 0x80 && cp <= 0x9f)
+		return FL_UTF8_CONTROL;
+	return (int)n;
+}
+
+/*
+ * The last defence against a terminal escape in a message: whatever a caller quoted from its
+ * input, every control character and every byte that is not part of well-formed UTF-8 becomes
+ * '?'. A message is then always safe to print (and a cut multi-byte character at its end too).
+ */
+static void make_printable(char *msg)
+{
+	size_t len = strlen(msg);
+	for (size_t i = 0; i < len;) {
+		int n = fl_utf8_next(msg + i, len - i);
+		if (n > 0) {
+			i += (size_t)n;
+			continue;
+		}
+		msg[i++] = '?';
+	}
+}
+
 int fl_error_set(int code, const char *fmt, ...)
 {
 	/* Formatted aside first: callers may pass fl_error_last() itself as an argument. */
@@ -21,6 +78,7 @@ int fl_error_set(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	make_printable(msg);
 	memcpy(last_msg, msg, sizeof(last_msg));
 	last_code = code;
 	return code;
@@ -36,6 +94,7 @@ int fl_error_prefix(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
+	make_printable(prefix);
 	plen = strlen(prefix);
 	olen = strnlen(old, sizeof(old) - 1);
 	if (olen > sizeof(last_msg) - 1 - plen)

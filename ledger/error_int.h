@@ -18,4 +18,15 @@
  */
 const char *fl_quote(char out[FL_QUOTE_MAX], const char *s, size_t len);
 
+/* What fl_utf8_next returns when s does not start with a character it accepts. */
+#define FL_UTF8_INVALID 0  /* not well-formed UTF-8: a stray, overlong, cut or surrogate */
+#define FL_UTF8_CONTROL -1 /* a control character: C0, DEL or C1 */
+
+/*
+ * The length in bytes (1 to 4) of the well-formed UTF-8 character that starts s (len bytes
+ * left), or FL_UTF8_INVALID or FL_UTF8_CONTROL. fl_utf8_check and the error record's guard
+ * against escape sequences in messages share it.
+ */
+int fl_utf8_next(const char *s, size_t len);
+
 #endif

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error_int.h"
 #include "fundledger/import.h"
 #include "fundledger/money.h"
 #include "fundledger/statement.h"
@@ -188,9 +189,11 @@ static int header(importer *im, const fl_csv_record *rec)
 		for (int i = 0; i < COL_N; i++)
 			if (rec->len[f] == strlen(COLS[i]) && memcmp(rec->field[f], COLS[i], rec->len[f]) == 0)
 				found = i;
-		if (found < 0)
-			return fl_error_set(FL_EINVALID, "unknown column '%.40s' (see docs/CSV.md)",
-					    rec->field[f]);
+		if (found < 0) {
+			char q[FL_QUOTE_MAX];
+			return fl_error_set(FL_EINVALID, "unknown column '%s' (see docs/CSV.md)",
+					    fl_quote(q, rec->field[f], rec->len[f]));
+		}
 		if (im->col[found] >= 0)
 			return fl_error_set(FL_EINVALID, "column '%s' appears twice", COLS[found]);
 		im->col[found] = (int)f;

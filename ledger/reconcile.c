@@ -308,7 +308,7 @@ static int pledge_row(rc *r, uint64_t rev_by, const pledge_sums *sums)
 	fl_reconcile_totals *t = r->out;
 	fl_currency_totals *ct;
 	schedule sched;
-	int64_t covered, cum = 0, due_sum = 0;
+	int64_t covered, due_sum = 0;
 	unsigned mu;
 	int err;
 
@@ -334,7 +334,6 @@ static int pledge_row(rc *r, uint64_t rev_by, const pledge_sums *sums)
 		char due[FL_DATE_LEN + 1];
 		int64_t amt = instalment_amount(&sched, k);
 		instalment_due(due, &sched, k);
-		cum += amt;
 		if (strcmp(due, r->opt->as_of) < 0)
 			due_sum += amt;
 	}

@@ -934,7 +934,7 @@ static int statement(camt *c, const xmlNode *stmt)
 	}
 
 	for (n = child(c, stmt, "Ntry"); n; n = next_named(c, n)) {
-		int book;
+		int book = 0;
 		if ((err = booked(c, n, &book)) < 0)
 			return err;
 		if (!book) {

@@ -33,12 +33,14 @@ int cli_fail(int code)
 
 int cli_usage_error(const char *fmt, ...)
 {
+	char msg[FL_ERROR_MAX];
 	va_list ap;
-	fputs("fundledger: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* Through the error record, whose guard makes what the user typed safe to print. */
+	fl_error_set(FL_EINVALID, "%s", msg);
+	fprintf(stderr, "fundledger: %s\n", fl_error_last());
 	return EXIT_USAGE;
 }
 

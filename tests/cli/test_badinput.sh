@@ -166,6 +166,16 @@ expect 2 "an unknown command" fl frob
 contains "$ERR" "^fundledger: unknown command 'frob'; see 'fundledger help'$" \
 	"the unknown command is named"
 unchanged "unknown command"
+# What the user typed is quoted in messages; a terminal escape in it must not reach stderr.
+expect 2 "an unknown command holding an escape sequence" fl "$(printf 'x\033[2J\033]0;t\007')"
+if LC_ALL=C grep -q "$(printf '[\001-\037\177]')" "$ERR"; then
+	not_ok "the message carries no control character"
+	od -c "$ERR" | sed 's/^/#   /'
+else
+	ok "the message carries no control character"
+fi
+contains "$ERR" "^fundledger: unknown command 'x\?\[2J\?\]0;t\?'; see" \
+	"the escape bytes are shown as '?'"
 expect 2 "an unknown option" fl pledge --colour red --donor DEU --fund VFTC --currency EUR \
 	--amount 1 --years 2026
 contains "$ERR" "colour" "the unknown option is named"
