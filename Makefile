@@ -123,12 +123,15 @@ bench: $(BUILD)/tools/gen $(BUILD)/tools/peakrss
 # ---- fuzz (libFuzzer) ----
 # `make fuzz` builds every tests/fuzz/fuzz_<target>.c with clang's libFuzzer, ASan and UBSan in
 # build/fuzz/ (the library too, instrumented for coverage) and runs each for FUZZ_SECONDS.
-# The seeds in tests/fuzz/corpus/<target> are read, never written: new inputs go to
+# The seeds in tests/fuzz/corpus/<target> (and the inputs of tests/fuzz/regressions/<target>)
+# are read, never written: new inputs go to
 # build/fuzz/corpus/<target>, crash inputs to tests/fuzz/crashes/<target>/, each run's log to
 # build/fuzz/<target>.log. Fails when any target found a crash, leak or timeout.
 # libFuzzer comes with clang (Debian: libclang-rt-14-dev, a Recommends of clang-14).
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
+# libFuzzer's random seed; 0 lets it pick one. CI sets one so that a run can be repeated.
+FUZZ_SEED    ?= 0
 FUZZ_TARGETS  = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 FUZZ_SAN      = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 .PHONY: fuzz fuzz-build
@@ -138,9 +141,11 @@ fuzz:
 		SAN='$(FUZZ_SAN)' fuzz-build
 	@fail=0; for t in $(FUZZ_TARGETS); do \
 		mkdir -p build/fuzz/corpus/$$t tests/fuzz/crashes/$$t; \
-		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -timeout=10 -print_final_stats=1 \
 			-artifact_prefix=tests/fuzz/crashes/$$t/ \
-			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t >build/fuzz/$$t.log 2>&1; \
+			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t \
+			$$([ -d tests/fuzz/regressions/$$t ] && echo tests/fuzz/regressions/$$t) \
+			>build/fuzz/$$t.log 2>&1; \
 		rc=$$?; \
 		execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' build/fuzz/$$t.log); \
 		if [ $$rc -eq 0 ]; then \

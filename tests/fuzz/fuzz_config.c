@@ -30,6 +30,7 @@
 #include "fundledger/entry.h"
 #include "fundledger/error.h"
 #include "fundledger/money.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -71,69 +72,35 @@ static const char *const GOOD[N_FILES] = {
 	"  - {code: FORD-FDN, name: Ford Foundation, kind: foundation}\n",
 };
 
-static char g_dir[64];
 static char g_path[N_FILES][128];
 static const uint8_t *g_data;
 static size_t g_size;
 
-static void cleanup(void);
-
 static void fail(const char *what)
 {
-	fprintf(stderr, "fuzz_config: invariant violated: %s (input %zu bytes, file %s: '", what,
+	fprintf(stderr, "fuzz_config: invariant violated: %s (input %zu bytes, file %s: ", what,
 		g_size, g_size ? NAMES[g_data[0] % N_FILES] : "-");
-	for (size_t i = 1; i < g_size && i < 200; i++)
-		fprintf(stderr, g_data[i] >= 0x20 && g_data[i] < 0x7f ? "%c" : "\\x%02x",
-			g_data[i]);
-	fprintf(stderr, "'); last error: %s\n", fl_error_last());
-	cleanup();
+	if (g_size)
+		fuzz_show_input(g_data + 1, g_size - 1, 200);
+	fprintf(stderr, "); last error: %s\n", fl_error_last());
+	fuzz_tmpdir_remove();
 	abort();
 }
 
-#define CHECK(cond, what)                  \
-	do {                               \
-		if (!(cond))               \
-			fail(what);        \
-	} while (0)
-
-/*
- * Writes a new file: the old one is unlinked first, because truncating and rewriting a file
- * makes ext4 (auto_da_alloc) start writeback at close, which made each input cost milliseconds.
- */
 static void write_file(const char *path, const void *p, size_t n)
 {
-	FILE *f;
-
-	unlink(path);
-	f = fopen(path, "wb");
-	CHECK(f != NULL, "harness: cannot create a file in the temporary directory");
-	CHECK(fwrite(p, 1, n, f) == n, "harness: cannot write a temporary file");
-	CHECK(fclose(f) == 0, "harness: cannot close a temporary file");
-}
-
-static void cleanup(void)
-{
-	for (size_t i = 0; i < N_FILES; i++)
-		unlink(g_path[i]);
-	rmdir(g_dir);
+	CHECK(fuzz_write_file(path, p, n) == 0, "harness: cannot write a temporary file");
 }
 
 static void setup(void)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	if (g_dir[0])
+	if (g_path[0][0])
 		return;
-	/* Without TMPDIR, memory (tmpfs) if there is one: the files are rewritten per input. */
-	if (!tmp || !*tmp || strlen(tmp) > 32)
-		tmp = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-	snprintf(g_dir, sizeof(g_dir), "%s/fuzz_config.XXXXXX", tmp);
-	CHECK(mkdtemp(g_dir) != NULL, "harness: cannot make a temporary directory");
+	CHECK(fuzz_tmpdir("fuzz_config") != NULL, "harness: cannot make a temporary directory");
 	for (size_t i = 0; i < N_FILES; i++) {
-		snprintf(g_path[i], sizeof(g_path[i]), "%s/%s", g_dir, NAMES[i]);
+		snprintf(g_path[i], sizeof(g_path[i]), "%s/%s", fuzz_dir, NAMES[i]);
 		write_file(g_path[i], GOOD[i], strlen(GOOD[i]));
 	}
-	atexit(cleanup);
 }
 
 static int has_text(const uint8_t *p, size_t n, const char *s)
@@ -242,13 +209,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fl_config_free(cfg);
 	} else {
 		const char *msg = fl_error_last();
-		size_t dl = strlen(g_dir);
+		size_t dl = strlen(fuzz_dir);
 		CHECK(rc == FL_ECONFIG || rc == FL_EIO || rc == FL_ENOMEM,
 		      "fl_config_load failed with an unexpected code");
 		CHECK(cfg == NULL, "fl_config_load wrote its output on failure");
 		CHECK(fl_error_code() == rc, "error record does not hold the returned code");
 		if (rc != FL_ENOMEM)
-			CHECK(strncmp(msg, g_dir, dl) == 0 && msg[dl] == '/',
+			CHECK(strncmp(msg, fuzz_dir, dl) == 0 && msg[dl] == '/',
 			      "config error message does not start with the file's path");
 		CHECK(fl_utf8_check(msg, strlen(msg)) == 0,
 		      "config error message is not UTF-8 free of control characters");

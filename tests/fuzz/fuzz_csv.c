@@ -32,19 +32,11 @@ static size_t g_size;
 
 static void fail(const char *what)
 {
-	fprintf(stderr, "fuzz_csv: invariant violated: %s (input %zu bytes: '", what, g_size);
-	for (size_t i = 0; i < g_size && i < 128; i++)
-		fprintf(stderr, g_data[i] >= 0x20 && g_data[i] < 0x7f ? "%c" : "\\x%02x",
-			g_data[i]);
-	fprintf(stderr, "'); last error: %s\n", fl_error_last());
+	fprintf(stderr, "fuzz_csv: invariant violated: %s (input %zu bytes: ", what, g_size);
+	fuzz_show_input(g_data, g_size, 128);
+	fprintf(stderr, "); last error: %s\n", fl_error_last());
 	abort();
 }
-
-#define CHECK(cond, what)                  \
-	do {                               \
-		if (!(cond))               \
-			fail(what);        \
-	} while (0)
 
 /* Records seen, in order: record i started on line[i], and at start[i] when serialised. */
 typedef struct {

@@ -17,6 +17,7 @@
 #include "fundledger/date.h"
 #include "fundledger/error.h"
 
+#define FUZZ_OWN_CHECK
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

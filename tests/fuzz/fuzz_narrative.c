@@ -21,44 +21,29 @@
 #include "fundledger/date.h"
 #include "fundledger/entry.h"
 #include "fundledger/error.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char g_dir[64];
 static char g_path[128];
+static const uint8_t *g_data;
 static size_t g_size;
-
-static void cleanup(void)
-{
-	unlink(g_path);
-	rmdir(g_dir);
-}
 
 static void fail(const char *what)
 {
-	fprintf(stderr, "fuzz_narrative: invariant violated: %s (input %zu bytes); last error: %s\n",
-		what, g_size, fl_error_last());
-	cleanup();
+	fprintf(stderr, "fuzz_narrative: invariant violated: %s (input %zu bytes: ", what, g_size);
+	fuzz_show_input(g_data, g_size, 200);
+	fprintf(stderr, "); last error: %s\n", fl_error_last());
+	fuzz_tmpdir_remove();
 	abort();
 }
 
-#define CHECK(cond, what)                  \
-	do {                               \
-		if (!(cond))               \
-			fail(what);        \
-	} while (0)
-
 static void setup(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	if (g_dir[0])
+	if (g_path[0])
 		return;
-	if (!tmp || !*tmp || strlen(tmp) > 32)
-		tmp = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-	snprintf(g_dir, sizeof(g_dir), "%s/fuzz_narrative.XXXXXX", tmp);
-	CHECK(mkdtemp(g_dir) != NULL, "harness: cannot make a temporary directory");
-	snprintf(g_path, sizeof(g_path), "%s/narrative.yaml", g_dir);
-	atexit(cleanup);
+	CHECK(fuzz_tmpdir("fuzz_narrative") != NULL, "harness: cannot make a temporary directory");
+	snprintf(g_path, sizeof(g_path), "%s/narrative.yaml", fuzz_dir);
 }
 
 /* A text: non-empty UTF-8, controls only "\n" and only inside (lines are checked alone). */
@@ -106,16 +91,12 @@ static void check(const fl_narrative *n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fl_narrative *n = NULL;
-	FILE *f;
 	int rc;
 
+	g_data = data;
 	g_size = size;
 	setup();
-	unlink(g_path);
-	f = fopen(g_path, "wb");
-	CHECK(f != NULL, "harness: cannot create the file");
-	CHECK(fwrite(data, 1, size, f) == size, "harness: cannot write the file");
-	CHECK(fclose(f) == 0, "harness: cannot close the file");
+	CHECK(fuzz_write_file(g_path, data, size) == 0, "harness: cannot write the file");
 	fl_error_clear();
 	rc = fl_narrative_load(&n, g_path);
 	if (rc == 0) {
@@ -124,12 +105,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fl_narrative_free(n);
 	} else {
 		const char *msg = fl_error_last();
-		size_t dl = strlen(g_dir);
+		size_t dl = strlen(fuzz_dir);
 		CHECK(rc == FL_ECONFIG || rc == FL_EIO || rc == FL_ENOMEM, "unexpected code");
 		CHECK(n == NULL, "output written on failure");
 		CHECK(fl_error_code() == rc, "error record does not hold the returned code");
 		if (rc != FL_ENOMEM)
-			CHECK(strncmp(msg, g_dir, dl) == 0 && msg[dl] == '/',
+			CHECK(strncmp(msg, fuzz_dir, dl) == 0 && msg[dl] == '/',
 			      "message does not start with the file's path");
 		CHECK(fl_utf8_check(msg, strlen(msg)) == 0,
 		      "message is not UTF-8 free of control characters");

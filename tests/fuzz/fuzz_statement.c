@@ -51,20 +51,12 @@ static const char *g_reader;
 
 static void fail(const char *what)
 {
-	fprintf(stderr, "fuzz_statement: invariant violated (%s reader): %s (input %zu bytes: '",
+	fprintf(stderr, "fuzz_statement: invariant violated (%s reader): %s (input %zu bytes: ",
 		g_reader, what, g_size);
-	for (size_t i = 0; i < g_size && i < 128; i++)
-		fprintf(stderr, g_data[i] >= 0x20 && g_data[i] < 0x7f ? "%c" : "\\x%02x",
-			g_data[i]);
-	fprintf(stderr, "'); last error: %s\n", fl_error_last());
+	fuzz_show_input(g_data, g_size, 128);
+	fprintf(stderr, "); last error: %s\n", fl_error_last());
 	abort();
 }
-
-#define CHECK(cond, what)                  \
-	do {                               \
-		if (!(cond))               \
-			fail(what);        \
-	} while (0)
 
 /* An id, reference or account: 1..max bytes of printable ASCII without space or ':'. */
 static int good_ref(const char *s, size_t max)
@@ -76,6 +68,16 @@ static int good_ref(const char *s, size_t max)
 		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f || *s == ':')
 			return 0;
 	return 1;
+}
+
+/* An end-to-end id: the payer's free text (camt Max35Text), white space collapsed to single
+ * spaces and trimmed, UTF-8 without controls, 1 to FL_BANKREF_MAX bytes. */
+static int good_e2e(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > FL_BANKREF_MAX || s[0] == ' ' || s[n - 1] == ' ' || strstr(s, "  "))
+		return 0;
+	return fl_utf8_check(s, n) == 0;
 }
 
 static int good_date(const char *s)
@@ -127,7 +129,7 @@ static void check_statements(const fl_statements *s, size_t max_line)
 			CHECK(!l->entry_ref[0] || (good_ref(l->entry_ref, FL_BANKREF_MAX) &&
 						   strcmp(l->entry_ref, l->ref) != 0),
 			      "bad entry_ref");
-			CHECK(!l->end_to_end[0] || (good_ref(l->end_to_end, FL_BANKREF_MAX) &&
+			CHECK(!l->end_to_end[0] || (good_e2e(l->end_to_end) &&
 						    strcmp(l->end_to_end, "NOTPROVIDED") != 0),
 			      "bad end_to_end");
 			CHECK(good_text(l->debtor) && good_text(l->remittance), "bad free text");

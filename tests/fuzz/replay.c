@@ -9,8 +9,9 @@
  *
  * A child per input means an abort() on a violated invariant, a sanitizer report or a hang
  * (killed after TIMEOUT_SECONDS) is charged to the input that caused it and the remaining
- * inputs still run. Exits 0 only when there was at least one input and every input passed:
- * a missing or empty corpus is a failure, not a silent pass.
+ * inputs still run. A target's LLVMFuzzerInitialize, if it has one, runs once in this process
+ * first, so what it sets up is shared by every child. Exits 0 only when there was at least one
+ * input and every input passed: a missing or empty corpus is a failure, not a silent pass.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,6 +26,8 @@
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Optional, as with libFuzzer: a target's one-time set-up, done here before any child forks. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 /* Far above any one input's run time, even under ASan. */
 #define TIMEOUT_SECONDS 60
@@ -192,6 +195,10 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s FILE|DIR...\n", argv[0]);
 		return 2;
+	}
+	if (LLVMFuzzerInitialize && LLVMFuzzerInitialize(&argc, &argv) != 0) {
+		fprintf(stderr, "%s: LLVMFuzzerInitialize failed\n", argv[0]);
+		return 1;
 	}
 	for (int i = 1; i < argc; i++)
 		run_path(argv[i]);
