@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fundledger/file.h"
 #include "fundledger/ledger.h"
 #include "fundledger/money.h"
 #include "fundledger/note.h"
@@ -1116,16 +1117,10 @@ static int backup_state(fl_store *s, fl_backup_result *out, fl_buf *cp)
 	return err;
 }
 
-/* Syncs a file or directory to disk. */
-static int sync_path(const char *path, int directory)
+/* The refusal to put a backup over an existing file without FL_BACKUP_FORCE. */
+static int dest_exists(const char *dest)
 {
-	int fd = open(path, O_RDONLY | (directory ? O_DIRECTORY : 0)), err = 0;
-	if (fd < 0)
-		return fl_error_set(FL_EIO, "%s: %s", path, strerror(errno));
-	if (fsync(fd) != 0)
-		err = fl_error_set(FL_EIO, "%s: fsync: %s", path, strerror(errno));
-	close(fd);
-	return err;
+	return fl_error_set(FL_EEXISTS, "%s already exists; give --force to replace it", dest);
 }
 
 /* Removes a temporary copy and whatever SQLite kept beside it. */
@@ -1144,7 +1139,7 @@ static int publish(const char *tmp, const char *dest, int force)
 {
 	if (force) {
 		if (rename(tmp, dest) != 0)
-			return fl_error_set(FL_EIO, "%s: %s", dest, strerror(errno));
+			goto failed;
 		return 0;
 	}
 	/* link(2) fails if dest appeared since it was checked, where rename(2) would replace
@@ -1154,18 +1149,18 @@ static int publish(const char *tmp, const char *dest, int force)
 		return 0;
 	}
 	if (errno == EEXIST)
-		return fl_error_set(FL_EEXISTS, "%s already exists; give --force to replace it",
-				    dest);
+		return dest_exists(dest);
 	if (errno == EPERM || errno == ENOTSUP || errno == ENOSYS) {
 		struct stat st;
 		if (stat(dest, &st) == 0)
-			return fl_error_set(FL_EEXISTS, "%s already exists; give --force to replace "
-							"it", dest);
+			return dest_exists(dest);
 		if (rename(tmp, dest) != 0)
-			return fl_error_set(FL_EIO, "%s: %s", dest, strerror(errno));
+			goto failed;
 		return 0;
 	}
-	return fl_error_set(FL_EIO, "%s: %s", dest, strerror(errno));
+failed:
+	return fl_error_set(FL_EIO, "backup to %s: putting the copy in place: %s", dest,
+			    strerror(errno));
 }
 
 int fl_ledger_backup(fl_backup_result *out, fl_ledger *l, const char *dest, unsigned flags)
@@ -1194,8 +1189,7 @@ int fl_ledger_backup(fl_backup_result *out, fl_ledger *l, const char *dest, unsi
 			return fl_error_set(FL_EINVALID, "%s is a directory; name the backup file",
 					    dest);
 		if (!(flags & FL_BACKUP_FORCE))
-			return fl_error_set(FL_EEXISTS, "%s already exists; give --force to replace "
-							"it", dest);
+			return dest_exists(dest);
 	}
 	/* SQLite applies a log or journal it finds beside a database: one left there by a
 	 * ledger in use, or one that crashed, would be applied to the backup. */
@@ -1210,33 +1204,38 @@ int fl_ledger_backup(fl_backup_result *out, fl_ledger *l, const char *dest, unsi
 		return fl_error_set(FL_EINVALID, "a backup cannot be taken inside a batch");
 	if (stat(fl_store_filename(l->store), &st) == 0)
 		mode = st.st_mode & 0666;
-	/* The copy is written beside dest, so that putting it in place is a rename. */
+	/* The copy is written beside dest, so that putting it in place is a rename. Until it
+	 * is, messages name dest, not the temporary file, which is removed on failure. */
 	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp-XXXXXX", dir, base);
 	if ((fd = mkstemp(tmp)) < 0)
 		return fl_error_set(FL_EIO, "%s: cannot write the backup there: %s", dir,
 				    strerror(errno));
 	made = 1;
 	if (fchmod(fd, mode) != 0) {
-		err = fl_error_set(FL_EIO, "%s: %s", tmp, strerror(errno));
+		err = fl_error_set(FL_EIO, "backup to %s: setting the copy's permissions: %s", dest,
+				   strerror(errno));
 		close(fd);
 		goto done;
 	}
 	close(fd);
 
 	/* One read transaction: the state recorded and the pages copied are the same. */
-	if ((err = fl_store_read_begin(l->store)) < 0)
+	if ((err = fl_store_read_begin(l->store)) == 0) {
+		reading = 1;
+		if ((err = backup_state(l->store, out, &cp)) == 0)
+			err = fl_store_backup(l->store, tmp);
+	}
+	if (err < 0) {
+		fl_error_prefix("backup to %s: ", dest);
 		goto done;
-	reading = 1;
-	if ((err = backup_state(l->store, out, &cp)) < 0 ||
-	    (err = fl_store_backup(l->store, tmp)) < 0)
-		goto done;
+	}
 	fl_store_read_end(l->store);
 	reading = 0;
 
 	/* Read the copy back as a ledger before it takes dest's name. */
 	if ((err = fl_store_open(&copy, tmp, 1)) < 0 || (err = fl_store_check_file(copy, 0)) < 0 ||
 	    (err = backup_state(copy, &back, &cp_back)) < 0) {
-		fl_error_prefix("the copy in %s: ", tmp);
+		fl_error_prefix("backup to %s: reading the copy back: ", dest);
 		goto done;
 	}
 	fl_store_close(copy);
@@ -1244,17 +1243,24 @@ int fl_ledger_backup(fl_backup_result *out, fl_ledger *l, const char *dest, unsi
 	if (back.entries != out->entries || memcmp(back.head, out->head, FL_HASH_LEN) != 0 ||
 	    memcmp(back.root, out->root, FL_HASH_LEN) != 0 || cp.len != cp_back.len ||
 	    (cp.len && memcmp(cp.data, cp_back.data, cp.len) != 0)) {
-		err = fl_error_set(FL_EVERIFY, "the copy in %s does not read back as the ledger did "
-					       "(%llu entries and their head, root and checkpoint); "
-					       "nothing was put at %s",
-				   tmp, (unsigned long long)out->entries, dest);
+		err = fl_error_set(FL_EVERIFY, "backup to %s: the copy does not read back as the "
+					       "ledger did (%llu entries and their head, root and "
+					       "checkpoint); nothing was put in place",
+				   dest, (unsigned long long)out->entries);
 		goto done;
 	}
-	if ((err = sync_path(tmp, 0)) < 0 ||
-	    (err = publish(tmp, dest, (flags & FL_BACKUP_FORCE) != 0)) < 0)
+	if ((err = fl_file_sync(tmp)) < 0) {
+		fl_error_prefix("backup to %s: syncing the copy: ", dest);
+		goto done;
+	}
+	if ((err = publish(tmp, dest, (flags & FL_BACKUP_FORCE) != 0)) < 0)
 		goto done;
 	made = 0;
-	err = sync_path(dir, 1);
+	/* dest is there and whole; only its name may not yet be on the disk. */
+	if ((err = fl_file_sync_dir(dest)) < 0)
+		err = fl_error_set(FL_EIO, "backup to %s: the backup was written, but syncing its "
+					   "directory failed, so it may not survive a power loss: %s",
+				   dest, fl_error_last());
 done:
 	if (reading)
 		fl_store_read_end(l->store);

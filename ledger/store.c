@@ -245,16 +245,22 @@ static int system_errno(sqlite3 *db)
 	return e;
 }
 
-/* Translates the connection's last error. */
+/*
+ * Translates a failure: rc is what the failing call returned. The connection's own record
+ * (extended code, message, the system's errno) describes it only when it is of the same kind:
+ * an rc made up here (a failed sqlite3_db_config, a backup) may follow an earlier, unrelated
+ * error on db, whose words would then be wrong. An extended rc is taken as it is; a primary one
+ * is refined from the connection when the connection's code has that primary part.
+ */
 static int db_error(sqlite3 *db, int rc, const char *what)
 {
 	int code = FL_EIO;
 	int primary = rc & 0xff, extended = rc;
-	if (db && primary == SQLITE_ERROR) {
-		/* A failed prepare reports SQLITE_ERROR; the connection knows better. */
-		extended = sqlite3_extended_errcode(db);
-		primary = extended & 0xff;
-	}
+	int last = db ? sqlite3_extended_errcode(db) : SQLITE_OK;
+	int own = db && (last & 0xff) == primary; /* db's record is of this failure */
+	const char *msg = own ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+	if (own && extended == primary)
+		extended = last;
 	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
 		code = FL_EBUSY;
 	else if (primary == SQLITE_NOMEM)
@@ -264,8 +270,10 @@ static int db_error(sqlite3 *db, int rc, const char *what)
 	if (code == FL_EBUSY)
 		return fl_error_set(code, "%s: the ledger is locked by another writer (waited %d ms)",
 				    what, BUSY_TIMEOUT_MS);
+	/* Not bad input: the store refused a statement its own code (or a schema object a
+	 * tampered file brought) attempted; a runtime failure like any other of the database. */
 	if (primary == SQLITE_AUTH)
-		return fl_error_set(FL_EINVALID,
+		return fl_error_set(FL_EIO,
 				    "%s: not authorized: the store changes its schema only when it "
 				    "creates or upgrades a ledger, and never updates or deletes rows of "
 				    "entries, meta, checkpoints or cosignatures",
@@ -283,20 +291,29 @@ static int db_error(sqlite3 *db, int rc, const char *what)
 	/* For a failed system call, what the system said ("disk I/O error (File too large)",
 	 * "unable to open database file (Permission denied)"): SQLite's words alone do not
 	 * tell a full disk from a permission or a hardware fault. */
-	if (db && (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN ||
-		   primary == SQLITE_READONLY || primary == SQLITE_PERM)) {
+	if (own && (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN ||
+		    primary == SQLITE_READONLY || primary == SQLITE_PERM)) {
 		int e = system_errno(db);
 		if (e != 0)
-			return fl_error_set(code, "%s: %s (%s)", what, sqlite3_errmsg(db),
-					    strerror(e));
+			return fl_error_set(code, "%s: %s (%s)", what, msg, strerror(e));
 	}
-	return fl_error_set(code, "%s: %s", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	return fl_error_set(code, "%s: %s", what, msg);
 }
 
 static int exec(sqlite3 *db, const char *sql)
 {
 	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : db_error(db, rc, "database");
+}
+
+/* Runs schema statements (DDL, pragmas that write) with the authorizer lifted for them alone. */
+static int exec_schema(sqlite3 *db, conn_guard *g, const char *sql)
+{
+	int err;
+	g->schema_open = 1;
+	err = exec(db, sql);
+	g->schema_open = 0;
+	return err;
 }
 
 /* ---- the authorizer ---- */
@@ -421,10 +438,10 @@ static int configure(sqlite3 *db, int readonly, conn_guard *g)
 		{SQLITE_DBCONFIG_WRITABLE_SCHEMA, 0},
 		{SQLITE_DBCONFIG_ENABLE_FKEY, 1},
 	};
-	int err, was, persist = 1;
+	int err, rc, was, persist = 1;
 	for (size_t i = 0; i < sizeof(FLAGS) / sizeof(FLAGS[0]); i++)
-		if (sqlite3_db_config(db, FLAGS[i].op, FLAGS[i].value, &was) != SQLITE_OK)
-			return db_error(db, SQLITE_ERROR, "database configuration");
+		if ((rc = sqlite3_db_config(db, FLAGS[i].op, FLAGS[i].value, &was)) != SQLITE_OK)
+			return db_error(db, rc, "database configuration");
 	sqlite3_limit(db, SQLITE_LIMIT_LENGTH, LIMIT_LENGTH);
 	sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, LIMIT_SQL_LENGTH);
 	sqlite3_limit(db, SQLITE_LIMIT_EXPR_DEPTH, LIMIT_EXPR_DEPTH);
@@ -445,9 +462,9 @@ static int configure(sqlite3 *db, int readonly, conn_guard *g)
 	 * when it closes. SQLite lets a reader that may not create files in the directory
 	 * read a WAL database only when both exist; and a reader that did create them, as
 	 * another user, would leave files the owner's next write cannot open. */
-	if (!readonly &&
-	    sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist) != SQLITE_OK)
-		return db_error(db, SQLITE_ERROR, "database configuration");
+	if (!readonly && (rc = sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL,
+						    &persist)) != SQLITE_OK)
+		return db_error(db, rc, "database configuration");
 	/* 16 MiB for writers: measured on a 1M-row import, a larger cache is slower (64 MiB
 	 * +5%, 256 MiB +15%); the operating system's page cache serves spilled pages. */
 	if (!readonly &&
@@ -461,18 +478,19 @@ static int configure(sqlite3 *db, int readonly, conn_guard *g)
 	    (err = exec(db, "PRAGMA synchronous = OFF;")) < 0)
 		return err;
 #endif
-	if (sqlite3_set_authorizer(db, authorize, g) != SQLITE_OK)
-		return db_error(db, SQLITE_ERROR, "database configuration");
+	if ((rc = sqlite3_set_authorizer(db, authorize, g)) != SQLITE_OK)
+		return db_error(db, rc, "database configuration");
 	return 0;
 }
 
-static int open_db(sqlite3 **out, const char *path, int flags)
+/* Opens a connection; `what` names it in a message. */
+static int open_db(sqlite3 **out, const char *path, int flags, const char *what)
 {
 	sqlite3 *db = NULL;
 	/* NOMUTEX: a connection is used by one thread; SQLite's own locks cost ~3% of verify. */
 	int rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		int err = db_error(db, rc, path);
+		int err = db_error(db, rc, what);
 		sqlite3_close(db);
 		return err;
 	}
@@ -486,27 +504,25 @@ int fl_store_create(const char *path, const char *origin, const char *created_at
 	sqlite3 *db = NULL;
 	sqlite3_stmt *ins = NULL;
 	struct stat st;
-	conn_guard g = {1, {0, 0}}; /* creating the schema */
-	int err;
+	conn_guard g = {0, {0, 0}};
+	int err, rc;
 	const char *keys[3] = {"format", "origin", "created_at"};
 	const char *vals[3] = {"fundledger/1", origin, created_at};
 
 	if (stat(path, &st) == 0)
 		return fl_error_set(FL_EEXISTS, "%s: already exists; a ledger is never re-created",
 				    path);
-	if ((err = open_db(&db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) < 0)
+	if ((err = open_db(&db, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, path)) < 0)
 		return err;
 	if ((err = configure(db, 0, &g)) < 0 || (err = exec(db, "BEGIN IMMEDIATE")) < 0 ||
-	    (err = exec(db, SCHEMA)) < 0)
+	    (err = exec_schema(db, &g, SCHEMA)) < 0)
 		goto done;
-	g.schema_open = 0;
-	if (sqlite3_prepare_v2(db, "INSERT INTO meta(key, value) VALUES (?, ?)", -1, &ins, NULL) !=
-	    SQLITE_OK) {
-		err = db_error(db, SQLITE_ERROR, "database");
+	if ((rc = sqlite3_prepare_v2(db, "INSERT INTO meta(key, value) VALUES (?, ?)", -1, &ins,
+				     NULL)) != SQLITE_OK) {
+		err = db_error(db, rc, "database");
 		goto done;
 	}
 	for (int i = 0; i < 3; i++) {
-		int rc;
 		sqlite3_bind_text(ins, 1, keys[i], -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 2, vals[i], -1, SQLITE_STATIC);
 		if ((rc = sqlite3_step(ins)) != SQLITE_DONE) {
@@ -531,17 +547,19 @@ done:
 static int check_schema(fl_store *s, const char *path, int64_t *version)
 {
 	sqlite3_stmt *q = NULL;
-	int err = 0;
+	int err = 0, rc;
 	int64_t app = 0, ver = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT (SELECT application_id FROM pragma_application_id),"
-				      " (SELECT user_version FROM pragma_user_version)",
-			       -1, &q, NULL) != SQLITE_OK)
-		return db_error(s->db, SQLITE_ERROR, path);
-	if (sqlite3_step(q) == SQLITE_ROW) {
+	if ((rc = sqlite3_prepare_v2(s->db,
+				     "SELECT (SELECT application_id FROM pragma_application_id),"
+				     " (SELECT user_version FROM pragma_user_version)",
+				     -1, &q, NULL)) != SQLITE_OK)
+		return db_error(s->db, rc, path);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		app = sqlite3_column_int64(q, 0);
 		ver = sqlite3_column_int64(q, 1);
 	} else {
-		err = db_error(s->db, SQLITE_ERROR, path);
+		/* A statement that must return one row returned none: SQLite's error, if any. */
+		err = db_error(s->db, rc == SQLITE_DONE ? SQLITE_ERROR : rc, path);
 	}
 	sqlite3_finalize(q);
 	if (err < 0)
@@ -568,16 +586,26 @@ static int migrate(fl_store *s, const char *path, int readonly, int64_t version)
 	if ((err = exec(s->db, "BEGIN IMMEDIATE")) < 0)
 		return err;
 	/* The authorizer lets the migration's DDL through, and only it. */
-	s->guard.schema_open = 1;
-	if ((version < 2 && (err = exec(s->db, MIGRATE_1_2)) < 0) ||
-	    (err = exec(s->db, MIGRATE_2_3)) < 0)
+	if ((version < 2 && (err = exec_schema(s->db, &s->guard, MIGRATE_1_2)) < 0) ||
+	    (err = exec_schema(s->db, &s->guard, MIGRATE_2_3)) < 0)
 		fl_error_prefix("%s: upgrading the store from schema %lld: ", path, (long long)version);
-	s->guard.schema_open = 0;
 	if (err == 0 && (err = exec(s->db, "COMMIT")) < 0)
 		fl_error_prefix("%s: upgrading the store from schema %lld: ", path, (long long)version);
 	if (err < 0)
 		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return err;
+}
+
+/* Prepares the store's statements, once, for the connection's life. */
+static int prepare_all(fl_store *s, const char *what)
+{
+	for (int i = 0; i < ST_COUNT; i++) {
+		int rc = sqlite3_prepare_v3(s->db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
+					    NULL);
+		if (rc != SQLITE_OK)
+			return db_error(s->db, rc, what);
+	}
+	return 0;
 }
 
 int fl_store_open(fl_store **out, const char *path, int readonly)
@@ -592,20 +620,16 @@ int fl_store_open(fl_store **out, const char *path, int readonly)
 				    "%s: %s (create it with 'fundledger init')", path, strerror(errno));
 	if (!(s = calloc(1, sizeof(*s))))
 		return fl_error_set(FL_ENOMEM, "out of memory");
-	err = open_db(&s->db, path, readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+	err = open_db(&s->db, path, readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
+		      path);
 	if (err < 0)
 		goto fail;
 	if ((err = configure(s->db, readonly, &s->guard)) < 0 ||
 	    (err = check_schema(s, path, &version)) < 0 ||
 	    (version < SCHEMA_VERSION && (err = migrate(s, path, readonly, version)) < 0))
 		goto fail;
-	for (int i = 0; i < ST_COUNT; i++) {
-		if (sqlite3_prepare_v3(s->db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
-				       NULL) != SQLITE_OK) {
-			err = db_error(s->db, SQLITE_ERROR, path);
-			goto fail;
-		}
-	}
+	if ((err = prepare_all(s, path)) < 0)
+		goto fail;
 	*out = s;
 	return 0;
 fail:
@@ -636,14 +660,16 @@ int fl_store_snapshot(fl_store **out, fl_store *src, uint64_t size)
 	/* "": a private temporary database on disk, removed when it is closed. Built with the
 	 * authorizer lifted (its schema, the source attached and detached), then read-only. */
 	s->guard.schema_open = 1;
-	if ((err = open_db(&s->db, "", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) < 0 ||
+	if ((err = open_db(&s->db, "", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			   "snapshot")) < 0 ||
 	    (err = configure(s->db, 1, &s->guard)) < 0 ||
 	    (err = exec(s->db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")) < 0 ||
 	    (err = exec(s->db, SCHEMA)) < 0)
 		goto fail;
 	sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 1);
-	if (sqlite3_prepare_v2(s->db, "ATTACH DATABASE ?1 AS src", -1, &q, NULL) != SQLITE_OK) {
-		err = db_error(s->db, SQLITE_ERROR, "snapshot");
+	if ((rc = sqlite3_prepare_v2(s->db, "ATTACH DATABASE ?1 AS src", -1, &q, NULL)) !=
+	    SQLITE_OK) {
+		err = db_error(s->db, rc, "snapshot");
 		goto fail;
 	}
 	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
@@ -658,8 +684,8 @@ int fl_store_snapshot(fl_store **out, fl_store *src, uint64_t size)
 	if ((err = exec(s->db, "BEGIN")) < 0)
 		goto fail;
 	for (size_t i = 0; i < sizeof(COPY) / sizeof(COPY[0]); i++) {
-		if (sqlite3_prepare_v2(s->db, COPY[i], -1, &q, NULL) != SQLITE_OK) {
-			err = db_error(s->db, SQLITE_ERROR, "snapshot");
+		if ((rc = sqlite3_prepare_v2(s->db, COPY[i], -1, &q, NULL)) != SQLITE_OK) {
+			err = db_error(s->db, rc, "snapshot");
 			goto fail;
 		}
 		if (sqlite3_bind_parameter_count(q) > 0)
@@ -676,13 +702,8 @@ int fl_store_snapshot(fl_store **out, fl_store *src, uint64_t size)
 		goto fail;
 	sqlite3_limit(s->db, SQLITE_LIMIT_ATTACHED, 0);
 	s->guard.schema_open = 0;
-	for (int i = 0; i < ST_COUNT; i++) {
-		if (sqlite3_prepare_v3(s->db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
-				       NULL) != SQLITE_OK) {
-			err = db_error(s->db, SQLITE_ERROR, "snapshot");
-			goto fail;
-		}
-	}
+	if ((err = prepare_all(s, "snapshot")) < 0)
+		goto fail;
 	*out = s;
 	return 0;
 fail:
@@ -791,6 +812,17 @@ static int io_failure(const char *report)
 	       code == SQLITE_BUSY || code == SQLITE_LOCKED;
 }
 
+/*
+ * A check of the file that stopped on a page SQLite found corrupt has found damage, as much
+ * as one that reports it: a failed check (FL_EVERIFY), not a runtime error.
+ */
+static int damage_found(int err)
+{
+	if (err != FL_ECORRUPT)
+		return err;
+	return fl_error_set(FL_EVERIFY, "the database file is damaged: %s", fl_error_last());
+}
+
 /* The first row of a check pragma: "ok" or a description of the first problem. */
 static int check_pragma(fl_store *s, const char *sql, const char *name)
 {
@@ -830,10 +862,7 @@ static int check_pragma(fl_store *s, const char *sql, const char *name)
 	}
 done:
 	sqlite3_finalize(q);
-	/* Damage that stops the check itself is damage too. */
-	if (err == FL_ECORRUPT)
-		err = fl_error_set(FL_EVERIFY, "the database file is damaged: %s", fl_error_last());
-	return err;
+	return damage_found(err);
 }
 
 int fl_store_check_file(fl_store *s, int full)
@@ -866,9 +895,7 @@ int fl_store_check_keys(fl_store *s)
 	else if (rc != SQLITE_DONE)
 		err = db_error(s->db, rc, "foreign_key_check");
 	sqlite3_finalize(q);
-	if (err == FL_ECORRUPT)
-		err = fl_error_set(FL_EVERIFY, "the database file is damaged: %s", fl_error_last());
-	return err;
+	return damage_found(err);
 }
 
 int fl_store_backup(fl_store *s, const char *path)
@@ -876,41 +903,36 @@ int fl_store_backup(fl_store *s, const char *path)
 	sqlite3 *dst = NULL;
 	sqlite3_backup *b;
 	conn_guard g = {0, {0, 0}};
-	int rc, err;
+	int rc, fin, err;
 
-	if ((err = open_db(&dst, path, SQLITE_OPEN_READWRITE)) < 0)
-		return err;
+	if ((err = open_db(&dst, path, SQLITE_OPEN_READWRITE, "writing the copy")) < 0)
+		goto done;
 	sqlite3_busy_handler(dst, on_busy, &g);
-	if (sqlite3_set_authorizer(dst, authorize, &g) != SQLITE_OK) {
-		err = db_error(dst, SQLITE_ERROR, path);
+	if ((rc = sqlite3_set_authorizer(dst, authorize, &g)) != SQLITE_OK) {
+		err = db_error(dst, rc, "writing the copy");
 		goto done;
 	}
 	/* The copy is written with a rollback journal and fsynced at its commit. */
-	g.schema_open = 1;
-	err = exec(dst, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;");
-	g.schema_open = 0;
+	err = exec_schema(dst, &g, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;");
 	if (err < 0)
 		goto done;
 	if (!(b = sqlite3_backup_init(dst, "main", s->db, "main"))) {
-		err = db_error(dst, sqlite3_errcode(dst), path);
+		err = db_error(dst, sqlite3_extended_errcode(dst), "writing the copy");
 		goto done;
 	}
 	/* All pages in one step: one pass, one read of the source (its open read transaction,
-	 * when it has one), committed frames still in its write-ahead log included. */
+	 * when it has one), committed frames still in its write-ahead log included. The
+	 * step's own code says what failed; finish records it on dst. */
 	rc = sqlite3_backup_step(b, -1);
-	if (sqlite3_backup_finish(b) != SQLITE_OK || rc != SQLITE_DONE)
-		err = db_error(dst, rc == SQLITE_DONE ? sqlite3_errcode(dst) : rc, path);
-	if (err == 0) {
-		/* The source's header says WAL; a backup is one self-contained file. */
-		g.schema_open = 1;
-		err = exec(dst, "PRAGMA journal_mode = DELETE;");
-		g.schema_open = 0;
-	}
+	fin = sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE || fin != SQLITE_OK)
+		err = db_error(dst, rc != SQLITE_DONE ? rc : fin, "writing the copy");
+	/* The source's header says WAL; a backup is one self-contained file. */
+	if (err == 0)
+		err = exec_schema(dst, &g, "PRAGMA journal_mode = DELETE;");
 done:
-	if (sqlite3_close(dst) != SQLITE_OK && err == 0)
-		err = fl_error_set(FL_EIO, "%s: close failed", path);
-	if (err < 0)
-		fl_error_prefix("backup to %s: ", path);
+	if (dst && sqlite3_close(dst) != SQLITE_OK && err == 0)
+		err = fl_error_set(FL_EIO, "closing the copy failed");
 	return err;
 }
 
@@ -1134,7 +1156,7 @@ int fl_store_iter_new(fl_store_iter **out, fl_store *s, const fl_filter *f)
 {
 	fl_buf sql = FL_BUF_INIT;
 	fl_store_iter *it = NULL;
-	int err;
+	int err, rc;
 
 	err = fl_buf_puts(&sql, "SELECT seq, hash, canon, kind, idem, fund, donor, currency,"
 				" amount, date, ref FROM entries e WHERE 1");
@@ -1160,8 +1182,8 @@ int fl_store_iter_new(fl_store_iter **out, fl_store *s, const fl_filter *f)
 		goto done;
 	}
 	it->s = s;
-	if (sqlite3_prepare_v2(s->db, fl_buf_cstr(&sql), -1, &it->stmt, NULL) != SQLITE_OK) {
-		err = db_error(s->db, SQLITE_ERROR, "query");
+	if ((rc = sqlite3_prepare_v2(s->db, fl_buf_cstr(&sql), -1, &it->stmt, NULL)) != SQLITE_OK) {
+		err = db_error(s->db, rc, "query");
 		goto done;
 	}
 	if (f) {
@@ -1187,19 +1209,20 @@ done:
 int fl_store_iter_verify(fl_store_iter **out, fl_store *s)
 {
 	fl_store_iter *it = calloc(1, sizeof(*it));
+	int rc;
 	if (!it)
 		return fl_error_set(FL_ENOMEM, "out of memory");
 	it->s = s;
 	it->with_ref = 1;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT e.seq, e.hash, e.canon, e.kind, e.idem, e.fund, e.donor,"
-			       " e.currency, e.amount, e.date, e.ref, p.kind, p.donor, p.fund,"
-			       " p.currency, e.ref2, e.amount2, e.usd"
-			       " FROM entries e LEFT JOIN entries p ON p.seq = e.ref"
-			       " ORDER BY e.seq",
-			       -1, &it->stmt, NULL) != SQLITE_OK) {
+	if ((rc = sqlite3_prepare_v2(s->db,
+				     "SELECT e.seq, e.hash, e.canon, e.kind, e.idem, e.fund, e.donor,"
+				     " e.currency, e.amount, e.date, e.ref, p.kind, p.donor, p.fund,"
+				     " p.currency, e.ref2, e.amount2, e.usd"
+				     " FROM entries e LEFT JOIN entries p ON p.seq = e.ref"
+				     " ORDER BY e.seq",
+				     -1, &it->stmt, NULL)) != SQLITE_OK) {
 		free(it);
-		return db_error(s->db, SQLITE_ERROR, "query");
+		return db_error(s->db, rc, "query");
 	}
 	*out = it;
 	return 0;
@@ -1502,7 +1525,7 @@ int fl_store_query(fl_store_iter **out, fl_store *s, fl_query which, const fl_qp
 {
 	fl_buf sql = FL_BUF_INIT;
 	fl_store_iter *it = NULL;
-	int err;
+	int err, rc;
 
 	if ((unsigned)which >= sizeof(QUERY_SQL) / sizeof(QUERY_SQL[0]) || !QUERY_SQL[which] ||
 	    (unsigned)which >= sizeof(QUERY_LAYOUT) / sizeof(QUERY_LAYOUT[0]) ||
@@ -1516,8 +1539,8 @@ int fl_store_query(fl_store_iter **out, fl_store *s, fl_query which, const fl_qp
 	}
 	it->s = s;
 	it->query = which;
-	if (sqlite3_prepare_v2(s->db, fl_buf_cstr(&sql), -1, &it->stmt, NULL) != SQLITE_OK) {
-		err = db_error(s->db, SQLITE_ERROR, "query");
+	if ((rc = sqlite3_prepare_v2(s->db, fl_buf_cstr(&sql), -1, &it->stmt, NULL)) != SQLITE_OK) {
+		err = db_error(s->db, rc, "query");
 		goto done;
 	}
 	it->layout = QUERY_LAYOUT[which];
@@ -1670,13 +1693,14 @@ struct fl_store_cp_iter {
 int fl_store_cp_iter_new(fl_store_cp_iter **out, fl_store *s)
 {
 	fl_store_cp_iter *it = calloc(1, sizeof(*it));
+	int rc;
 	if (!it)
 		return fl_error_set(FL_ENOMEM, "out of memory");
 	it->s = s;
-	if (sqlite3_prepare_v2(s->db, "SELECT size, note FROM checkpoints ORDER BY size", -1,
-			       &it->stmt, NULL) != SQLITE_OK) {
+	if ((rc = sqlite3_prepare_v2(s->db, "SELECT size, note FROM checkpoints ORDER BY size", -1,
+				     &it->stmt, NULL)) != SQLITE_OK) {
 		free(it);
-		return db_error(s->db, SQLITE_ERROR, "read checkpoints");
+		return db_error(s->db, rc, "read checkpoints");
 	}
 	*out = it;
 	return 0;

@@ -91,7 +91,8 @@ int fl_store_check_keys(fl_store *s) FL_WARN_UNUSED;
  * Copies the database, as s sees it, into the existing empty file at path with SQLite's
  * online backup API: inside a read transaction of s (fl_store_read_begin) the copy is that
  * snapshot, pages still only in the write-ahead log included. The copy uses a rollback
- * journal (one self-contained file) and is synced when this returns. FL_EBUSY, FL_EIO.
+ * journal (one self-contained file) and is synced when this returns. FL_EBUSY, FL_EIO; the
+ * message speaks of "the copy" and does not name path, a temporary name the caller replaces.
  */
 int fl_store_backup(fl_store *s, const char *path) FL_WARN_UNUSED;
 

@@ -10,6 +10,7 @@
 #include "date.h"
 #include "entry.h"
 #include "error.h"
+#include "file.h"
 #include "import.h"
 #include "ledger.h"
 #include "merkle.h"

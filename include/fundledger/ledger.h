@@ -159,7 +159,10 @@ typedef struct {
  * ledger file's permissions. The ledger may be open read-only; not inside a batch.
  * FL_EEXISTS when dest exists (without FL_BACKUP_FORCE), or when dest-wal or dest-journal
  * does (SQLite would apply it to the copy); FL_EINVALID for a bad path; FL_EIO; FL_EBUSY;
- * FL_EVERIFY when the copy does not read back the same.
+ * FL_EVERIFY when the copy does not read back the same. Messages from the copy on name dest
+ * ("backup to DEST: ..."), never the temporary file. FL_EIO with dest in place, whole, when
+ * only the sync of its directory failed: the message says so (the new name may not survive
+ * a power loss).
  */
 int fl_ledger_backup(fl_backup_result *out, fl_ledger *l, const char *dest,
 		     unsigned flags) FL_WARN_UNUSED;

@@ -5,10 +5,10 @@
  * checks, failing on the first problem:
  *   - the sequence is dense from 1, each entry's bytes decode under format v1 and name their
  *     own sequence number, each entry's prev is the SHA-256 of the entry before it;
- *   - in a ledger file: SQLite finds its pages sound (quick_check) and its foreign keys
- *     hold, each stored hash and query column agrees with the bytes, and the stored Merkle
- *     tiles agree with the entries; all of it read in one transaction, so a writer
- *     committing meanwhile changes nothing of what is checked;
+ *   - in a ledger file: SQLite finds its pages sound (quick_check; integrity_check with
+ *     opt->full) and its foreign keys hold, each stored hash and query column agrees with
+ *     the bytes, and the stored Merkle tiles agree with the entries; all of it read in one
+ *     transaction, so a writer committing meanwhile changes nothing of what is checked;
  *   - the RFC 6962 root at each signed checkpoint's size equals the checkpoint's root, each
  *     checkpoint's origin is the ledger's, its signature is by an authorised treasurer key,
  *     and its cosignatures by authorised auditor keys verify;
@@ -48,6 +48,8 @@ typedef struct {
 	const fl_vkey *keys;      /* keys to trust; NULL: the configuration's (ledger only) */
 	const fl_key_role *roles; /* roles of keys[i] */
 	size_t n_keys;
+	int full;                 /* ledger only: the checks of fl_verify_database, in the same
+				   * read transaction, in place of quick_check */
 } fl_verify_options;
 
 /*
@@ -59,12 +61,13 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l,
 		     const fl_verify_options *opt) FL_WARN_UNUSED;
 
 /*
- * The thorough check of a ledger's database file that fl_verify_ledger leaves out for speed:
- * SQLite's integrity_check, which beyond quick_check compares every index with its table
- * (reconcile and the annual report read their figures from covering indexes) and checks the
- * UNIQUE constraints (idempotency keys), then the foreign key check. It reads every index
- * entry and looks its row up: on a ledger of a million entries it takes about as long again
- * as fl_verify_ledger. 0, FL_EVERIFY naming the first problem, or another negative code.
+ * The thorough check of a ledger's database file that fl_verify_ledger leaves out for speed
+ * (unless opt->full asks for it): SQLite's integrity_check, which beyond quick_check compares
+ * every index with its table (reconcile and the annual report read their figures from
+ * covering indexes) and checks the UNIQUE constraints (idempotency keys), then the foreign
+ * key check, both in one read transaction. It reads every index entry and looks its row up:
+ * on a ledger of a million entries it takes about as long again as fl_verify_ledger. 0,
+ * FL_EVERIFY naming the first problem, or another negative code.
  */
 int fl_verify_database(fl_ledger *l) FL_WARN_UNUSED;
 

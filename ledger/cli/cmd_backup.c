@@ -29,8 +29,10 @@ int cmd_backup(cli_ctx *ctx, int argc, char **argv)
 	if ((err = fl_ledger_backup(&r, ctx->ledger, argv[optind], flags)) < 0)
 		return cli_fail(err);
 	fl_hex_encode(hex, r.head, FL_HASH_LEN);
-	if ((err = fl_base64_encode(&root, r.root, FL_HASH_LEN)) < 0)
+	if ((err = fl_base64_encode(&root, r.root, FL_HASH_LEN)) < 0) {
+		fl_buf_free(&root);
 		return cli_fail(err);
+	}
 	printf("backed up %" PRIu64 " entries to %s, head %s\n", r.entries, argv[optind], hex);
 	printf("root %s\n", fl_buf_cstr(&root));
 	fl_buf_free(&root);

@@ -18,22 +18,6 @@
 
 #include "cli.h"
 
-/* Syncs the directory that holds path, so that a rename into it survives a crash. */
-static int sync_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-	int fd, err = 0;
-	if (!dir)
-		return fl_error_set(FL_ENOMEM, "out of memory");
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) < 0 || fsync(fd) != 0)
-		err = fl_error_set(FL_EIO, "%s: cannot sync the directory: %s", dir, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	free(dir);
-	return err;
-}
-
 /*
  * A file written beside its final name: out_open creates the temporary file, out_write (a
  * report sink) appends, and out_close syncs it, renames it into place and syncs the
@@ -94,7 +78,7 @@ static int out_close(out_file *f, int err)
 	if (err < 0)
 		unlink(f->tmp);
 	else
-		err = sync_dir(f->path);
+		err = fl_file_sync_dir(f->path);
 	free(f->tmp);
 	f->tmp = NULL;
 	return err;

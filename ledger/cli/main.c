@@ -71,9 +71,10 @@ const cli_command cli_commands[] = {
 	 "[--fund F] [--from D] [--to D] [--format text|csv|json]",
 	 "Pledged, received and written off, per fund and currency, with USD received."},
 	{"verify", cmd_verify, CMD_NO_LEDGER | CMD_NO_CONFIG, "auditor",
-	 "[--trusted CHECKPOINT] [--bundle DIR] [--key VKEY]...",
+	 "[--full] [--trusted CHECKPOINT] [--bundle DIR] [--key VKEY]...",
 	 "Recompute every hash, the Merkle tree and every signature; exit 1 naming the first "
-	 "bad entry or checkpoint."},
+	 "bad entry or checkpoint. --full also compares every index of the database file with "
+	 "its table (SQLite's integrity_check)."},
 	{"checkpoint", cmd_checkpoint, CMD_NO_LEDGER | CMD_NO_CONFIG, "auditor",
 	 "[--size N] | verify --key VKEY [--key VKEY]... FILE",
 	 "Print a signed checkpoint, or verify any C2SP signed note."},

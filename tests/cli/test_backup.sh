@@ -6,8 +6,10 @@
 # what a writer committed that is still only in the write-ahead log (a writer killed with
 # SIGKILL, where a file copy of the database finds nothing); it is one consistent snapshot
 # while a writer goes on; it never replaces a file without --force, nor lands where it cannot
-# be written. verify runs SQLite's quick_check and foreign_key_check: a damaged index page or
-# a dangling row fails it (exit 1), and a damaged file is not backed up.
+# be written; a copy that fails part-way, or whose directory cannot be synced, says so naming
+# DEST. verify runs SQLite's quick_check and foreign_key_check: a damaged index page or a
+# dangling row fails it (exit 1), and a damaged file is not backed up; verify --full runs
+# integrity_check instead, which also finds an index whose entries disagree with its table.
 . "$(dirname "$0")/lib.sh"
 : "${BUILD:?set BUILD to the build directory}"
 case $BUILD in /*) WRITER=$BUILD/tests/tools/writer ;; *) WRITER=$ROOT/$BUILD/tests/tools/writer ;; esac
@@ -15,14 +17,7 @@ if [ ! -x "$WRITER" ]; then
 	not_ok "the writer tool is built ($WRITER; make test builds it)"
 	exit 1
 fi
-# Under ASan (make sanitize) the allocator's 256 MiB quarantine makes each key unlock (600,000
-# PBKDF2 rounds) take seconds; 16 MiB keeps it well under one.
-if ldd "$FUNDLEDGER" 2>/dev/null | grep -q libasan; then
-	case "${ASAN_OPTIONS:-}" in
-	*quarantine_size_mb*) ;;
-	*) export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16" ;;
-	esac
-fi
+asan_small_quarantine
 db=$FUNDLEDGER_LEDGER
 
 # Every row of every table of a ledger file, as text, hashed: equal when the contents are.
@@ -114,6 +109,15 @@ expect 2 "backup rejects an unknown option" fl backup --fast "$T/b3.db"
 expect 3 "backup into a missing directory fails" fl backup "$T/missing/b.db"
 contains "$ERR" "$T/missing: cannot write the backup there: No such file or directory" \
 	"naming the directory and the reason"
+# A copy that fails part-way: files may not grow past 48 KiB, room for the ledger's -shm
+# (32 KiB, which a reader writes to) but not for a copy (18 pages of 4 KiB at the least).
+expect 3 "a backup that cannot be written whole exits 3" fsize 49152 fl backup "$T/big.db"
+contains "$ERR" "^fundledger: backup to $T/big.db: writing the copy: .*\(File too large\)\$" \
+	"the message names DEST, what failed and why"
+if grep -q '\.tmp-' "$ERR"; then not_ok "it does not name the temporary file ($(cat "$ERR"))"
+else ok "it does not name the temporary file"; fi
+same "$(ls "$T" | grep -c '^big\.db')" 0 "no backup was put in place"
+no_temp "$T" "no temporary file is left behind by a failed copy"
 # Tests run as root, whom permissions do not stop: the same as an ordinary user. The ledger
 # read is the backup (no log beside it), in a directory that user may read.
 mkdir "$T/pub" "$T/pub/ro"
@@ -131,6 +135,20 @@ expect 0 "the same user can back up into a directory it may write" \
 	setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	"$FUNDLEDGER" -d "$T/pub/ledger.db" backup /tmp/fl-backup-test-$$.db
 rm -f /tmp/fl-backup-test-$$.db
+# A directory the user may write to but not read: the copy is written and put in place, but
+# the directory cannot be opened to sync the new name to disk. The file is there and whole;
+# the message must say so, and that it may not survive a power loss.
+mkdir "$T/pub/wx"
+chown nobody "$T/pub/wx"
+chmod 300 "$T/pub/wx"
+expect 3 "backup exits 3 when its directory cannot be synced" \
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	"$FUNDLEDGER" -d "$T/pub/ledger.db" backup "$T/pub/wx/b.db"
+contains "$ERR" "^fundledger: backup to $T/pub/wx/b.db: the backup was written, but syncing its directory failed, so it may not survive a power loss: $T/pub/wx: .*Permission denied\$" \
+	"saying the backup was written, but its directory was not synced"
+expect 0 "the backup written there verifies" fl -d "$T/pub/wx/b.db" verify
+same "$(dump "$T/pub/wx/b.db")" "$(dump "$T/pub/ledger.db")" "with every row of the ledger"
+no_temp "$T/pub/wx" "no temporary file is left beside it"
 chmod 700 "$T"
 
 # ---- committed writes still only in the write-ahead log ----
@@ -201,6 +219,9 @@ printf '\377\377\377\377\377\377\377\377' |
 expect 1 "verify fails on a damaged index page" fl -d "$T/x.db" verify
 contains "$ERR" "^fundledger: the database file is damaged: SQLite's quick_check reports: .*[Pp]age $1[^0-9]" \
 	"naming SQLite's quick_check and the page"
+expect 1 "verify --full fails on it too" fl -d "$T/x.db" verify --full
+contains "$ERR" "^fundledger: the database file is damaged: SQLite's integrity_check reports: " \
+	"naming SQLite's integrity_check"
 expect 1 "backup refuses to copy a damaged file" fl -d "$T/x.db" backup "$T/xb.db"
 contains "$ERR" "quick_check" "for the same reason"
 same "$(ls "$T" | grep -c '^xb\.db')" 0 "no backup was put in place"
@@ -212,3 +233,24 @@ expect 1 "verify fails on a cosignature of no checkpoint" fl -d "$T/y.db" verify
 contains "$ERR" "foreign_key_check reports row [0-9]+ of cosignatures naming a missing row of checkpoints" \
 	"naming SQLite's foreign_key_check and the tables"
 expect 0 "the undamaged backup still verifies" fl -d "$T/b1.db" verify
+cp "$OUT" "$T/b1.verify"
+expect 0 "verify --full passes on it" fl -d "$T/b1.db" verify --full
+same "$(cat "$OUT")" "$(cat "$T/b1.verify")" "and says what plain verify says"
+expect 2 "verify --full refuses a bundle (it has no database file)" \
+	fl verify --full --bundle "$T"
+# An index whose content disagrees with its table, every page sound: the idempotency key
+# index says "Q1" where the table's row says "P1" (still in key order: C1 < Q1 < R1). Only
+# integrity_check compares an index with its table; quick_check, and so plain verify, does not.
+cp "$T/b1.db" "$T/i.db"
+set -- $(sqlite3 "$T/i.db" "SELECT pageno, (SELECT page_size FROM pragma_page_size) FROM dbstat
+	WHERE name = 'sqlite_autoindex_entries_1'" | tr '|' ' ')
+at=$(grep -obUa 'P1' "$T/i.db" | cut -d: -f1 |
+	awk -v lo=$((($1 - 1) * $2)) -v hi=$(($1 * $2)) '$1 >= lo && $1 < hi')
+if [ "$(echo "$at" | wc -w)" -eq 1 ]; then ok "the key P1 is once in the index's page $1"; else
+	not_ok "the key P1 is once in the index's page $1 (at '$at')"; fi
+printf 'Q' | dd of="$T/i.db" bs=1 seek="${at:-0}" conv=notrunc 2>/dev/null
+expect 2 "the damage is real: the pledge's key no longer finds it" fl -d "$T/i.db" show P1
+expect 0 "plain verify (quick_check) does not see it" fl -d "$T/i.db" verify
+expect 1 "verify --full does" fl -d "$T/i.db" verify --full
+contains "$ERR" "^fundledger: the database file is damaged: SQLite's integrity_check reports: .*sqlite_autoindex_entries_1" \
+	"naming SQLite's integrity_check and the index"

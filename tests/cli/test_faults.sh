@@ -61,16 +61,10 @@ gen_stmt() {
 	}' >"$1"
 }
 
-# The sanitized build (make sanitize): ASan's allocator keeps 256 MiB of freed memory in
-# quarantine by default, which makes each key load (600,000 PBKDF2 rounds, allocating in
-# OpenSSL) take seconds here; 16 MiB keeps every write under a second.
+# The sanitized build (make sanitize): a small quarantine keeps every write under a second
+# (lib.sh); ASAN_LIB is preloaded ahead of libfiu's libraries below.
+asan_small_quarantine
 ASAN_LIB=$(ldd "$FUNDLEDGER" 2>/dev/null | awk '/libasan/ { print $3; exit }')
-if [ -n "$ASAN_LIB" ]; then
-	case "${ASAN_OPTIONS:-}" in
-	*quarantine_size_mb*) ;;
-	*) export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16" ;;
-	esac
-fi
 # sanitizer_clean FILE DESC: no sanitizer report in FILE.
 sanitizer_clean() {
 	if grep -Eq 'Sanitizer|runtime error:' "$1"; then
@@ -87,21 +81,9 @@ expect 0 "full: a pledge for the contributions" \
 gen_csv rows.csv row 1000    # about 500 KiB of new pages
 gen_stmt stmt.csv FULL-1 500 # about 270 KiB
 
-# ulimit -f counts 512-byte blocks in dash, 1024-byte ones in bash: measure it.
-(
-	ulimit -f 1
-	trap '' XFSZ
-	head -c 4096 /dev/zero >"$T/unit"
-) 2>/dev/null
-UNIT=$(wc -c <"$T/unit" | tr -d ' ')
+# ulimit -f counts 512-byte blocks in dash, 1024-byte ones in bash: fsize (lib.sh) measures it.
+UNIT=$(fsize_unit)
 case "$UNIT" in 512 | 1024) ok "full: ulimit -f counts $UNIT-byte blocks" ;; *) not_ok "full: ulimit -f unit ($UNIT)" ;; esac
-# fsize BYTES CMD...: CMD with RLIMIT_FSIZE at BYTES (fundledger ignores SIGXFSZ, so a write
-# past the limit fails with EFBIG).
-fsize() (
-	ulimit -f $(($1 / UNIT))
-	shift
-	"$@"
-)
 # Room for the WAL index (32 KiB) but not for the batch's pages: the import fails at commit,
 # with part of its pages already written to the WAL.
 BATCH_LIMIT=131072

@@ -217,3 +217,24 @@ expect 3 "a narrative that does not exist" fl report --year 2025 --narrative "$T
 same "$(cat "$T/keep.html")" "previous" "no failure touched the existing file"
 [ -z "$(ls "$T" | grep '\.tmp\.')" ] && ok "and no temporary file is left" || not_ok "temporary files left"
 same "$(count)" "$((before + 2))" "the report never writes to the ledger"
+
+# ---- a write that fails part-way: the old report stays, byte for byte ----
+# The earlier report is the golden one, at checkpoint 1428 with the narrative; the new one is
+# at the latest checkpoint, without it. Files may not grow past 96 KiB: the new report (about
+# 150 KiB of HTML) gets its first 64 KiB piece written, and fails on the second (fundledger
+# ignores SIGXFSZ, so the write fails with EFBIG).
+expect 0 "a report of the three funds" fl $R --format html --out "$T/kept.html"
+cp "$T/kept.html" "$T/kept.before"
+expect 0 "the new report, written without a limit" \
+	fl report --year 2025 --fund all --format html --out "$T/new.html"
+size=$(wc -c <"$T/new.html" | tr -d ' ')
+if [ "$size" -gt 131072 ]; then ok "it is more than two 64 KiB pieces ($size bytes)"; else
+	not_ok "it is more than two 64 KiB pieces (only $size bytes)"; fi
+expect 3 "the new report in place of the earlier one, under a 96 KiB file size limit, fails" \
+	fsize 98304 fl report --year 2025 --fund all --format html --out "$T/kept.html"
+contains "$ERR" "^fundledger: $T/kept.html: write failed: File too large\$" \
+	"while writing, naming the file and the reason"
+cmp -s "$T/kept.html" "$T/kept.before" && ok "the earlier report is unchanged, byte for byte" ||
+	not_ok "the earlier report was changed"
+leftover=$(ls -A "$T" | grep '\.tmp\.')
+same "$leftover" "" "no temporary file is left"

@@ -66,12 +66,8 @@ fi
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0:detect_leaks=0"
 echo "# crash tests: mode $MODE, seed $SEED, $JOBS jobs, binary $FUNDLEDGER"
 
-# The treasurer key again, with one PBKDF2 iteration instead of 600000: each of the thousands
-# of writes below would otherwise spend 0.25 s deriving the key. Same key, same verifier key.
-openssl pkcs8 -topk8 -in "$FUNDLEDGER_KEY" -passin env:FUNDLEDGER_PASSPHRASE -v2 aes-256-cbc \
-	-v2prf hmacWithSHA256 -iter 1 -passout env:FUNDLEDGER_PASSPHRASE -out "$T/fast.key" &&
-	chmod 600 "$T/fast.key" || { not_ok "re-encrypt the test key"; exit 1; }
-export FUNDLEDGER_KEY="$T/fast.key"
+# lib.sh's treasurer key takes one PBKDF2 iteration (fast_key): the thousands of writes below
+# do not each spend 0.25 s deriving it.
 
 # ---- data ----
 DATA=$T/data

@@ -744,10 +744,19 @@ static void test_csv_empty(void **state)
 
 /* ---- streaming ---- */
 
+/*
+ * The longest single write of the writers but a finding's plain text: a line of the style
+ * sheet, a table row, a heading. A piece passes FL_REPORT_PIECE by less than this unless the
+ * write that reached it was a long run of text.
+ */
+#define LONGEST_WRITE 1024
+
 typedef struct {
 	fl_buf joined;
-	size_t pieces, largest;
-	size_t fail_at; /* when not 0: the fail_at-th piece fails */
+	size_t pieces, largest, last;
+	size_t short_pieces; /* pieces, the last one aside, below FL_REPORT_PIECE */
+	size_t long_pieces;  /* pieces past FL_REPORT_PIECE by LONGEST_WRITE or more */
+	size_t fail_at;	     /* when not 0: the fail_at-th piece fails */
 } sink_rec;
 
 static int sink(void *ctx, const unsigned char *data, size_t len)
@@ -755,54 +764,75 @@ static int sink(void *ctx, const unsigned char *data, size_t len)
 	sink_rec *s = ctx;
 	if (++s->pieces == s->fail_at)
 		return fl_error_set(FL_EIO, "disk full (test)");
+	assert_true(len > 0);
+	/* The piece before this one was not the last: it had to be full. */
+	if (s->pieces > 1 && s->last < FL_REPORT_PIECE)
+		s->short_pieces++;
+	if (len >= FL_REPORT_PIECE + LONGEST_WRITE)
+		s->long_pieces++;
 	if (len > s->largest)
 		s->largest = len;
-	assert_true(len > 0);
+	s->last = len;
 	return fl_buf_put(&s->joined, data, len);
 }
 
+/* n bytes of s repeated, NUL-terminated; the caller frees it. */
+static char *repeat(const char *s, size_t n)
+{
+	size_t k = strlen(s);
+	char *p = malloc(n + 1);
+	assert_non_null(p);
+	for (size_t i = 0; i < n; i++)
+		p[i] = s[i % k];
+	p[n] = 0;
+	return p;
+}
+
 /*
- * fl_report_stream hands over, in pieces of about FL_REPORT_PIECE bytes, exactly what
- * fl_report_render writes, for every format; a sink's error stops it and is returned.
- * A long finding makes each document several pieces.
+ * fl_report_stream hands over exactly what fl_report_render writes, for every format, cut
+ * after the first write that brings the piece to FL_REPORT_PIECE bytes: every piece but the
+ * last holds at least FL_REPORT_PIECE, and passes it only by that write. Two long findings make
+ * each document several pieces: one of markup characters (escaped in every format, so written
+ * a few bytes at a time: its pieces are FL_REPORT_PIECE and a little), and one of plain text
+ * (one write in HTML and JSON: at most one piece may be that much longer). A sink's error
+ * stops the writing and is returned.
  */
 static void test_stream(void **state)
 {
 	static const fl_report_format fmts[] = {FL_REPORT_HTML, FL_REPORT_MD, FL_REPORT_JSON};
 	fx *f = fx_all();
 	size_t n = 3 * FL_REPORT_PIECE;
-	char *long_finding = malloc(n + 1);
+	char *marked = repeat("Fell <5%> & \"rose\" *again*; ", n);
+	char *plain = repeat("Contributions fell; ", n);
 	(void)state;
 
-	assert_non_null(long_finding);
-	for (size_t i = 0; i < n; i++)
-		long_finding[i] = "Contributions fell; "[i % 20];
-	long_finding[n] = 0;
-	f->findings[1] = long_finding;
+	f->findings[0] = marked;
+	f->findings[1] = plain;
 	for (size_t k = 0; k < sizeof(fmts) / sizeof(fmts[0]); k++) {
 		fl_buf whole = FL_BUF_INIT;
-		sink_rec s = {FL_BUF_INIT, 0, 0, 0};
+		sink_rec s = {FL_BUF_INIT, 0, 0, 0, 0, 0, 0};
 		assert_int_equal(fl_report_render(&whole, &f->r, fmts[k]), 0);
-		assert_true(whole.len > n);
+		assert_true(whole.len > 2 * n);
 		assert_int_equal(fl_report_stream(&f->r, fmts[k], sink, &s), 0);
 		assert_int_equal(s.joined.len, whole.len);
 		assert_memory_equal(s.joined.data, whole.data, whole.len);
-		/* Pieces of FL_REPORT_PIECE or a little more; the last may be shorter. */
-		assert_true(s.pieces >= whole.len / (2 * FL_REPORT_PIECE) + 1);
+		assert_int_equal(s.short_pieces, 0);
+		assert_in_range(s.long_pieces, 0, 1);
+		assert_true(s.largest < FL_REPORT_PIECE + n + LONGEST_WRITE);
 		assert_true(s.pieces <= whole.len / FL_REPORT_PIECE + 1);
-		assert_true(s.largest < 2 * FL_REPORT_PIECE + n);
 		fl_buf_free(&s.joined);
 
 		/* A failing sink: its code comes back, and nothing is handed over after it. */
 		for (size_t at = 1; at <= 2; at++) {
-			sink_rec bad = {FL_BUF_INIT, 0, 0, at};
+			sink_rec bad = {FL_BUF_INIT, 0, 0, 0, 0, 0, at};
 			assert_int_equal(fl_report_stream(&f->r, fmts[k], sink, &bad), FL_EIO);
 			assert_int_equal(bad.pieces, at);
 			fl_buf_free(&bad.joined);
 		}
 		fl_buf_free(&whole);
 	}
-	free(long_finding);
+	free(marked);
+	free(plain);
 	fx_free(f);
 }
 
