@@ -123,3 +123,16 @@ fsize() (
 	shift
 	"$@"
 )
+
+# need_writer: sets WRITER to the concurrent writer of tests/tools (built in $BUILD by make
+# test), or fails the script.
+need_writer() {
+	: "${BUILD:?set BUILD to the build directory}"
+	case $BUILD in
+	/*) WRITER=$BUILD/tests/tools/writer ;;
+	*) WRITER=$ROOT/$BUILD/tests/tools/writer ;;
+	esac
+	[ -x "$WRITER" ] && return 0
+	not_ok "the writer tool is built ($WRITER; make test builds it)"
+	exit 1
+}

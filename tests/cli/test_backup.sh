@@ -11,12 +11,7 @@
 # dangling row fails it (exit 1), and a damaged file is not backed up; verify --full runs
 # integrity_check instead, which also finds an index whose entries disagree with its table.
 . "$(dirname "$0")/lib.sh"
-: "${BUILD:?set BUILD to the build directory}"
-case $BUILD in /*) WRITER=$BUILD/tests/tools/writer ;; *) WRITER=$ROOT/$BUILD/tests/tools/writer ;; esac
-if [ ! -x "$WRITER" ]; then
-	not_ok "the writer tool is built ($WRITER; make test builds it)"
-	exit 1
-fi
+need_writer
 asan_small_quarantine
 db=$FUNDLEDGER_LEDGER
 

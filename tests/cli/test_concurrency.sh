@@ -12,12 +12,7 @@
 # a writer that cannot get the lock within the timeout fails cleanly and writes nothing,
 # while readers (verify, backup) are not held up.
 . "$(dirname "$0")/lib.sh"
-: "${BUILD:?set BUILD to the build directory}"
-case $BUILD in /*) WRITER=$BUILD/tests/tools/writer ;; *) WRITER=$ROOT/$BUILD/tests/tools/writer ;; esac
-if [ ! -x "$WRITER" ]; then
-	not_ok "the writer tool is built ($WRITER; make test builds it)"
-	exit 1
-fi
+need_writer
 asan_small_quarantine
 N=${FL_CONCURRENCY_N:-1000}
 db=$FUNDLEDGER_LEDGER
