@@ -230,6 +230,11 @@ check_ledger() {
 	done
 }
 
+# ---- the unit tests' golden files (tests/unit/test_journal.c) are good journals too ----
+accepts ledger "$ROOT/tests/vectors/journal/small.ledger" "golden small.ledger"
+accepts hledger "$ROOT/tests/vectors/journal/small.journal" "golden small.journal"
+accepts beancount "$ROOT/tests/vectors/journal/small.beancount" "golden small.beancount"
+
 # ---- a small ledger with every kind of posting ----
 . "$ROOT/tests/cli/data/journal/scenario.sh"
 same "$scenario_failed $(count)" "0 41" "the scenario ledger: 41 entries, every step recorded"
