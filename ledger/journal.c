@@ -731,8 +731,14 @@ static int header(jw *w, uint64_t count, const unsigned char head[FL_HASH_LEN])
 	} else if (w->fmt == FL_JOURNAL_BEANCOUNT) {
 		if ((err = fl_buf_puts(&w->out, "option \"title\" \"fundledger ")) < 0 ||
 		    (err = put_text(w, &w->out, origin)) < 0 ||
-		    (err = fl_buf_puts(&w->out, "\"\noption \"operating_currency\" \"USD\"\n\n")) < 0)
+		    (err = fl_buf_puts(&w->out, "\"\noption \"operating_currency\" \"USD\"\n")) < 0)
 			return err;
+		/* Beancount keeps a total price "@@" as a unit price, the quotient rounded to 28
+		 * digits, so the weight of 3306.83 USD @@ 483865 JPY comes back 10^-22 yen off; and
+		 * it allows no tolerance at all on amounts without decimals (JPY, KRW). A millionth
+		 * of a unit absorbs the rounding and nothing else: every real difference is at
+		 * least one minor unit. Currencies with decimals keep their inferred tolerance. */
+		err = fl_buf_puts(&w->out, "option \"inferred_tolerance_default\" \"*:0.000001\"\n\n");
 	}
 	return err;
 }

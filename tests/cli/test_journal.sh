@@ -245,8 +245,8 @@ check_ledger scenario
 J="$T/scenario.hledger"
 contains "$J" '^    Income:Unpledged:UPRI:FDN-FORD +50000\.00 EUR @@ 54288\.82 USD$' \
 	"a EUR contribution settles a USD pledge at a total cost (@@)"
-contains "$J" '^    Income:Unpledged:UPRP:JPN +30000\.00 USD @@ 4480500 JPY$' \
-	"a USD contribution settles a JPY pledge (no decimals)"
+contains "$J" '^    Income:Unpledged:UPRP:JPN +33333\.33 USD @@ 4978333 JPY$' \
+	"a USD contribution settles a JPY pledge (no decimals; no exact unit price)"
 contains "$J" '^    Income:Unpledged:UPRI:FDN-FORD +0\.001 KWD @@ 0 JPY$' \
 	"a match that settles less than a yen: cost 0"
 contains "$J" '^P 2026-01-01 USD 0\.8901 CHF$' "a rate is the price of one US dollar, exactly"
