@@ -140,6 +140,7 @@ bql() {
 import sys
 from beancount import loader
 from beancount.query import query
+loader.initialize(use_cache=False)  # no .FILE.picklecache beside the file
 entries, errors, options = loader.load_file(sys.argv[1])
 if errors:
     sys.exit("%d errors loading %s" % (len(errors), sys.argv[1]))
@@ -154,7 +155,7 @@ accepts() {
 	case $1 in
 	ledger) ledger --pedantic -f "$2" bal >/dev/null 2>"$T/tool.err" ;;
 	hledger) hledger -f "$2" check --strict >/dev/null 2>"$T/tool.err" ;;
-	beancount) bean-check "$2" >"$T/tool.err" 2>&1 ;;
+	beancount) bean-check --no-cache "$2" >"$T/tool.err" 2>&1 ;;
 	esac
 	rc=$?
 	if [ "$rc" -eq 0 ] && [ ! -s "$T/tool.err" ]; then
