@@ -259,6 +259,9 @@ contains "$J" '^; seq 30 reversal [0-9a-f]{64}: no posting: match 28 had stopped
 	"unmatching a match its contribution's reversal undid posts nothing"
 contains "$J" '^2026-01-12 \* FDN-FORD \| pledge to UPRI for 2026, earmarked: UPR follow-up, "Pacific" \| \\ 50% — café$' \
 	"hledger: ';' in a text is replaced, the rest kept"
+hledger -f "$J" reg -O csv desc:earmarked >"$T/desc.csv" 2>&1
+contains "$T/desc.csv" '"FDN-FORD \| pledge to UPRI for 2026, earmarked: UPR follow-up, ""Pacific"" \| \\ 50% — café"' \
+	"hledger reads the whole description, as written"
 contains "$T/scenario.beancount" '^2026-01-21 \* "FDN-FORD" "contribution to UPRI, bank reference FF;\\"x\\"\\\\y\|z, for pledge 9"$' \
 	"beancount: quotes and backslashes escaped"
 contains "$T/scenario.ledger" '^    ; Payee: FDN-FORD$' "ledger: the donor is the payee"
