@@ -246,7 +246,7 @@ check_ledger scenario
 J="$T/scenario.hledger"
 contains "$J" '^    Income:Unpledged:UPRI:FDN-FORD +50000\.00 EUR @@ 54288\.82 USD$' \
 	"a EUR contribution settles a USD pledge at a total cost (@@)"
-contains "$J" '^    Income:Unpledged:UPRP:JPN +33333\.33 USD @@ 4978333 JPY$' \
+contains "$J" '^    Income:Unpledged:UPRP:JPN +3333\.33 USD @@ 497833 JPY$' \
 	"a USD contribution settles a JPY pledge (no decimals; no exact unit price)"
 contains "$J" '^    Income:Unpledged:UPRI:FDN-FORD +0\.001 KWD @@ 0 JPY$' \
 	"a match that settles less than a yen: cost 0"

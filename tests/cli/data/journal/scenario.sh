@@ -39,7 +39,7 @@ s contribute --donor FDN-FORD --fund UPRI --currency EUR --amount 50000 --date 2
 	--bank-ref 'FF;"x"\y|z' --pledge 9                                 # 13, match 14 (EUR -> USD)
 s contribute --donor JPN --fund UPRP --currency USD --amount 50000 --date 2026-01-22 \
 	--bank-ref JP-2026-001                                             # 15
-s match 15 8 --amount 33333.33 --reason 'part of it; to the 2026 instalment'  # 16 (USD -> JPY)
+s match 15 8 --amount 3333.33 --reason 'part of it; to the 2026 instalment'  # 16 (USD -> JPY)
 s contribute --donor KWT --fund VFTC --currency KWD --amount 10000.250 --date 2026-01-23 \
 	--bank-ref KW-2026-001 --pledge 10                                 # 17, match 18
 s writeoff 10 --amount 5000 --date 2026-02-01 --reason 'Board; decision "2026/1"'  # 19
