@@ -52,8 +52,10 @@ int fl_journal_format_parse(fl_journal_format *out, const char *s)
 			*out = (fl_journal_format)f;
 			return 0;
 		}
-	return fl_error_set(FL_EINVALID, "unknown journal format '%.20s' (ledger, hledger or "
-					 "beancount)", s);
+	return fl_error_set(FL_EINVALID,
+			    "unknown journal format '%.20s' (ledger, hledger or "
+			    "beancount)",
+			    s);
 }
 
 const char *fl_journal_format_name(fl_journal_format fmt)
@@ -115,7 +117,7 @@ typedef struct {
 	char currency[FL_CURRENCY_LEN + 1];
 	int64_t amount;
 	char cost_currency[FL_CURRENCY_LEN + 1]; /* "" when there is no cost */
-	int64_t cost;                            /* the total cost, >= 0 */
+	int64_t cost;				 /* the total cost, >= 0 */
 } posting;
 
 typedef struct {
@@ -125,7 +127,7 @@ typedef struct {
 	uint64_t seq;
 	char hash[2 * FL_HASH_LEN + 1];
 	uint64_t pledge, contribution, reverses; /* metadata, 0 when absent */
-	fl_buf undoes;                           /* "5 7": matches a reversal undoes */
+	fl_buf undoes;				 /* "5 7": matches a reversal undoes */
 	posting *p;
 	size_t n, cap;
 } txn;
@@ -156,7 +158,8 @@ static int txn_post(txn *t, const char *account, const char *currency, int64_t a
 	snprintf(p->account, sizeof(p->account), "%s", account);
 	snprintf(p->currency, sizeof(p->currency), "%s", currency);
 	p->amount = amount;
-	snprintf(p->cost_currency, sizeof(p->cost_currency), "%s", cost_currency ? cost_currency : "");
+	snprintf(p->cost_currency, sizeof(p->cost_currency), "%s",
+		 cost_currency ? cost_currency : "");
 	p->cost = cost;
 	return 0;
 }
@@ -230,14 +233,14 @@ bad:
 static int check_currency(const char *s, uint64_t seq)
 {
 	if (strlen(s) != FL_CURRENCY_LEN || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
-		return fl_error_set(FL_ECORRUPT, "entry %" PRIu64 ": '%.10s' is not a currency", seq,
-				    s);
+		return fl_error_set(FL_ECORRUPT, "entry %" PRIu64 ": '%.10s' is not a currency",
+				    seq, s);
 	return 0;
 }
 
 /* Builds "ROOT:FUND[:DONOR]". */
-static int account(char out[ACCOUNT_MAX + 1], const char *root, const char *fund,
-		   const char *donor, uint64_t seq)
+static int account(char out[ACCOUNT_MAX + 1], const char *root, const char *fund, const char *donor,
+		   uint64_t seq)
 {
 	int err;
 	if ((err = check_component(fund, seq)) < 0 ||
@@ -258,8 +261,9 @@ static int put_text(jw *w, fl_buf *b, const char *s)
 		if (w->fmt == FL_JOURNAL_BEANCOUNT && (*s == '"' || *s == '\\'))
 			err = fl_buf_putc(b, '\\');
 		if (err == 0)
-			err = fl_buf_putc(b, w->fmt != FL_JOURNAL_BEANCOUNT && *s == ';' ? ','
-											  : (unsigned char)*s);
+			err = fl_buf_putc(b, w->fmt != FL_JOURNAL_BEANCOUNT && *s == ';'
+						 ? ','
+						 : (unsigned char)*s);
 	}
 	return err;
 }
@@ -281,7 +285,8 @@ static int declare_commodity(jw *w, const char *code)
 	case FL_JOURNAL_HLEDGER:
 		/* hledger wants the decimal mark even with no decimals ("1000. JPY"). */
 		return fl_buf_printf(&w->out, "commodity 1000.%.*s %s\n", (int)mu, "0000", code);
-	default: return fl_buf_printf(&w->out, OPEN_DATE " commodity %s\n", code);
+	default:
+		return fl_buf_printf(&w->out, OPEN_DATE " commodity %s\n", code);
 	}
 }
 
@@ -356,15 +361,16 @@ static int txn_write(jw *w)
 		break;
 	}
 	if (err < 0 || (err = meta_u64(w, "seq", t->seq)) < 0 ||
-	    (err = meta(w, "hash", t->hash, 1)) < 0 || (err = meta_u64(w, "pledge", t->pledge)) < 0 ||
+	    (err = meta(w, "hash", t->hash, 1)) < 0 ||
+	    (err = meta_u64(w, "pledge", t->pledge)) < 0 ||
 	    (err = meta_u64(w, "contribution", t->contribution)) < 0 ||
 	    (err = meta_u64(w, "reverses", t->reverses)) < 0 ||
 	    (t->undoes.len && (err = meta(w, "undoes", fl_buf_cstr(&t->undoes), 1)) < 0))
 		goto done;
 	for (size_t i = 0; i < t->n && err == 0; i++) {
 		const posting *p = &t->p[i];
-		size_t pad = strlen(p->account) + 2 < AMOUNT_COLUMN ? AMOUNT_COLUMN - strlen(p->account)
-								     : 2;
+		size_t pad =
+		    strlen(p->account) + 2 < AMOUNT_COLUMN ? AMOUNT_COLUMN - strlen(p->account) : 2;
 		fl_buf_reset(&line);
 		if ((err = put_amount(w, &line, p->amount, p->currency)) < 0)
 			break;
@@ -392,7 +398,7 @@ done:
 
 /* A comment line naming an entry that has no posting, and why. */
 static int comment(jw *w, const fl_entry *e, const char *hash, const char *why_fmt, ...)
-	FL_PRINTF(4, 5);
+    FL_PRINTF(4, 5);
 static int comment(jw *w, const fl_entry *e, const char *hash, const char *why_fmt, ...)
 {
 	char why[512];
@@ -438,10 +444,22 @@ static int postings(jw *w, const fl_entry *e, const char *cdate, const char *pcu
 	if ((err = check_currency(e->currency, e->seq)) < 0)
 		return err;
 	switch (e->kind) {
-	case FL_KIND_PLEDGE: dr = "Assets:Receivable"; cr = "Income:Pledged"; break;
-	case FL_KIND_CONTRIBUTION: dr = "Assets:Bank"; cr = "Income:Unpledged"; break;
-	case FL_KIND_WRITEOFF: dr = "Expenses:WriteOff"; cr = "Assets:Receivable"; break;
-	case FL_KIND_MATCH: dr = "Income:Unpledged"; cr = "Assets:Receivable"; break;
+	case FL_KIND_PLEDGE:
+		dr = "Assets:Receivable";
+		cr = "Income:Pledged";
+		break;
+	case FL_KIND_CONTRIBUTION:
+		dr = "Assets:Bank";
+		cr = "Income:Unpledged";
+		break;
+	case FL_KIND_WRITEOFF:
+		dr = "Expenses:WriteOff";
+		cr = "Assets:Receivable";
+		break;
+	case FL_KIND_MATCH:
+		dr = "Income:Unpledged";
+		cr = "Assets:Receivable";
+		break;
 	default:
 		return fl_error_set(FL_EINVALID, "entry %" PRIu64 ": a %s has no postings", e->seq,
 				    fl_kind_name(e->kind));
@@ -453,19 +471,21 @@ static int postings(jw *w, const fl_entry *e, const char *cdate, const char *pcu
 	*date = e->date;
 	if (e->kind != FL_KIND_MATCH)
 		return (err = txn_post(&w->t, a, e->currency, sign * e->amount, NULL, 0)) < 0
-			       ? err
-			       : txn_post(&w->t, b, e->currency, -sign * e->amount, NULL, 0);
+			   ? err
+			   : txn_post(&w->t, b, e->currency, -sign * e->amount, NULL, 0);
 	/* A match: the contribution's currency leaves Income:Unpledged, the pledge's settles the
 	 * receivable; across currencies the first is posted at the total cost of the second. */
 	*date = cdate;
 	if (fl_date_check(cdate, strlen(cdate)) < 0 || (err = check_currency(pcur, e->seq)) < 0)
-		return err < 0 ? err
-			       : fl_error_set(FL_ECORRUPT, "match %" PRIu64 ": contribution %" PRIu64
-							   " not found", e->seq, e->contribution);
+		return err < 0
+			   ? err
+			   : fl_error_set(FL_ECORRUPT,
+					  "match %" PRIu64 ": contribution %" PRIu64 " not found",
+					  e->seq, e->contribution);
 	if (e->settled < 0 || (strcmp(pcur, e->currency) == 0 && e->settled != e->amount))
-		return fl_error_set(FL_ECORRUPT, "match %" PRIu64 ": settled %" PRId64
-						 " does not fit its amount",
-				    e->seq, e->settled);
+		return fl_error_set(
+		    FL_ECORRUPT, "match %" PRIu64 ": settled %" PRId64 " does not fit its amount",
+		    e->seq, e->settled);
 	if ((err = txn_post(&w->t, a, e->currency, sign * e->amount,
 			    strcmp(pcur, e->currency) ? pcur : NULL, e->settled)) < 0)
 		return err;
@@ -494,8 +514,8 @@ static int narrate(jw *w, const fl_entry *e)
 			return err;
 		return e->pledge ? fl_buf_printf(b, ", for pledge %" PRIu64, e->pledge) : 0;
 	case FL_KIND_MATCH:
-		if ((err = fl_buf_printf(b, "contribution %" PRIu64 " applied to pledge %" PRIu64
-					    ": ",
+		if ((err = fl_buf_printf(b,
+					 "contribution %" PRIu64 " applied to pledge %" PRIu64 ": ",
 					 e->contribution, e->pledge)) < 0)
 			return err;
 		return put_text(w, b, e->reason);
@@ -503,7 +523,8 @@ static int narrate(jw *w, const fl_entry *e)
 		if ((err = fl_buf_printf(b, "write-off of pledge %" PRIu64 ": ", e->pledge)) < 0)
 			return err;
 		return put_text(w, b, e->reason);
-	default: return 0;
+	default:
+		return 0;
 	}
 }
 
@@ -534,16 +555,16 @@ static int load_match(jw *w, uint64_t seq, uint64_t r, char cdate[FL_DATE_LEN + 
 	if ((err = fl_store_get(w->s, seq, &w->canon, NULL)) < 0 ||
 	    (err = fl_entry_decode(&w->match, w->canon.data, w->canon.len)) < 0)
 		return err == FL_ENOTFOUND
-			       ? fl_error_set(FL_ECORRUPT, "match %" PRIu64 " not found", seq)
-			       : fl_error_prefix("entry %" PRIu64 ": ", seq);
+			   ? fl_error_set(FL_ECORRUPT, "match %" PRIu64 " not found", seq)
+			   : fl_error_prefix("entry %" PRIu64 ": ", seq);
 	if (w->match.kind != FL_KIND_MATCH)
 		return fl_error_set(FL_ECORRUPT, "entry %" PRIu64 " is not a match", seq);
 	if ((err = fl_store_ref_info(w->s, w->match.contribution, &c)) < 0 ||
 	    (err = fl_store_ref_info(w->s, w->match.pledge, &p)) < 0)
-		return err == FL_ENOTFOUND ? fl_error_set(FL_ECORRUPT,
-							  "match %" PRIu64 ": what it names is missing",
-							  seq)
-					   : err;
+		return err == FL_ENOTFOUND
+			   ? fl_error_set(FL_ECORRUPT,
+					  "match %" PRIu64 ": what it names is missing", seq)
+			   : err;
 	if ((err = reversed_by(w, seq, &rm)) < 0)
 		return err;
 	snprintf(cdate, FL_DATE_LEN + 1, "%s", c.date);
@@ -609,14 +630,16 @@ static int reversal(jw *w, const fl_entry *e, const char *hash)
 	int err;
 	if ((err = fl_store_get(w->s, e->target, &w->canon, NULL)) < 0 ||
 	    (err = fl_entry_decode(t, w->canon.data, w->canon.len)) < 0)
-		return err == FL_ENOTFOUND ? fl_error_set(FL_ECORRUPT,
-							  "reversal %" PRIu64 ": entry %" PRIu64
-							  " not found", e->seq, e->target)
-					   : fl_error_prefix("entry %" PRIu64 ": ", e->target);
+		return err == FL_ENOTFOUND
+			   ? fl_error_set(FL_ECORRUPT,
+					  "reversal %" PRIu64 ": entry %" PRIu64 " not found",
+					  e->seq, e->target)
+			   : fl_error_prefix("entry %" PRIu64 ": ", e->target);
 	switch (t->kind) {
 	case FL_KIND_PLEDGE:
 	case FL_KIND_CONTRIBUTION:
-	case FL_KIND_WRITEOFF: break;
+	case FL_KIND_WRITEOFF:
+		break;
 	case FL_KIND_MATCH:
 		if ((err = load_match(w, t->seq, e->seq, cdate, pcur, &undone, &what)) < 0)
 			return err;
@@ -627,12 +650,12 @@ static int reversal(jw *w, const fl_entry *e, const char *hash)
 				       t->seq, undone, what);
 		break;
 	case FL_KIND_RATE:
-		return comment(w, e, hash, "no posting: reverses rate %" PRIu64
-					   ", whose price is left out",
+		return comment(w, e, hash,
+			       "no posting: reverses rate %" PRIu64 ", whose price is left out",
 			       t->seq);
 	default:
-		return comment(w, e, hash, "no posting: reverses %s %" PRIu64
-					   " (bank reconciliation)",
+		return comment(w, e, hash,
+			       "no posting: reverses %s %" PRIu64 " (bank reconciliation)",
 			       fl_kind_name(t->kind), t->seq);
 	}
 	txn_reset(&w->t);
@@ -654,8 +677,9 @@ static int reversal(jw *w, const fl_entry *e, const char *hash)
 				 fl_kind_name(t->kind), t->seq)) < 0 ||
 	    (err = put_text(w, &w->t.narration, e->reason)) < 0)
 		return err;
-	if (w->t.undoes.len && (err = fl_buf_printf(&w->t.narration, " (with its standing matches %s)",
-						    fl_buf_cstr(&w->t.undoes))) < 0)
+	if (w->t.undoes.len &&
+	    (err = fl_buf_printf(&w->t.narration, " (with its standing matches %s)",
+				 fl_buf_cstr(&w->t.undoes))) < 0)
 		return err;
 	return txn_write(w);
 }
@@ -669,8 +693,9 @@ static int rate(jw *w, const fl_entry *e, const char *hash, uint64_t reverser)
 	if (fl_rate_format(r, sizeof(r), e->rate) < 0)
 		return fl_error_set(FL_ECORRUPT, "rate %" PRIu64 ": bad rate", e->seq);
 	if (reverser)
-		return comment(w, e, hash, "no price: reversed by seq %" PRIu64 " (%s %s USD %s %s)",
-			       reverser, w->fmt == FL_JOURNAL_BEANCOUNT ? e->date : "P",
+		return comment(w, e, hash,
+			       "no price: reversed by seq %" PRIu64 " (%s %s USD %s %s)", reverser,
+			       w->fmt == FL_JOURNAL_BEANCOUNT ? e->date : "P",
 			       w->fmt == FL_JOURNAL_BEANCOUNT ? "price" : e->date, r, e->currency);
 	if ((err = declare_commodity(w, "USD")) < 0 ||
 	    (err = declare_commodity(w, e->currency)) < 0 || (err = block(w)) < 0)
@@ -689,8 +714,7 @@ static int rate(jw *w, const fl_entry *e, const char *hash, uint64_t reverser)
 }
 
 /* An entry that moves money: pledge, contribution, match, write-off. */
-static int movement(jw *w, const fl_entry *e, const char *hash, const char *cdate,
-		    const char *pcur)
+static int movement(jw *w, const fl_entry *e, const char *hash, const char *cdate, const char *pcur)
 {
 	const char *d;
 	int err;
@@ -738,7 +762,8 @@ static int header(jw *w, uint64_t count, const unsigned char head[FL_HASH_LEN])
 		 * it allows no tolerance at all on amounts without decimals (JPY, KRW). A millionth
 		 * of a unit absorbs the rounding and nothing else: every real difference is at
 		 * least one minor unit. Currencies with decimals keep their inferred tolerance. */
-		err = fl_buf_puts(&w->out, "option \"inferred_tolerance_default\" \"*:0.000001\"\n\n");
+		err = fl_buf_puts(&w->out,
+				  "option \"inferred_tolerance_default\" \"*:0.000001\"\n\n");
 	}
 	return err;
 }
@@ -757,12 +782,16 @@ static int one(jw *w, const fl_qrow *row)
 	switch (e->kind) {
 	case FL_KIND_PLEDGE:
 	case FL_KIND_CONTRIBUTION:
-	case FL_KIND_WRITEOFF: return movement(w, e, hash, "", "");
+	case FL_KIND_WRITEOFF:
+		return movement(w, e, hash, "", "");
 	case FL_KIND_MATCH:
 		return movement(w, e, hash, row->t[1] ? row->t[1] : "", row->t[2] ? row->t[2] : "");
-	case FL_KIND_RATE: return rate(w, e, hash, (uint64_t)row->i[1]);
-	case FL_KIND_REVERSAL: return reversal(w, e, hash);
-	default: return comment(w, e, hash, "no posting (bank reconciliation)");
+	case FL_KIND_RATE:
+		return rate(w, e, hash, (uint64_t)row->i[1]);
+	case FL_KIND_REVERSAL:
+		return reversal(w, e, hash);
+	default:
+		return comment(w, e, hash, "no posting (bank reconciliation)");
 	}
 }
 

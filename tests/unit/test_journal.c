@@ -100,8 +100,8 @@ static uint64_t add_at(int line, fx *f, fl_entry *e)
 }
 #define ADD(f, e) add_at(__LINE__, (f), (e))
 
-static void money(fl_entry *e, fl_kind kind, const char *fund, const char *donor,
-		  const char *ccy, int64_t amount, const char *date)
+static void money(fl_entry *e, fl_kind kind, const char *fund, const char *donor, const char *ccy,
+		  int64_t amount, const char *date)
 {
 	fl_entry_init(e);
 	e->kind = kind;
@@ -196,9 +196,8 @@ static void build_small(fx *f)
 			 4);
 	assert_int_equal(PLEDGE(f, "UPRP", "JPN", "JPY", 2000000, "2026-01-10", 2026, 2, NULL), 5);
 	/* EUR 50,000 settles USD 54,288.82 of pledge 4: 6, and its match 7. */
-	assert_int_equal(CONTRIBUTION(f, "UPRI", "FDN-FORD", "EUR", 5000000, "2026-01-21",
-				      "FF;\"x\"\\y", 4),
-			 6);
+	assert_int_equal(
+	    CONTRIBUTION(f, "UPRI", "FDN-FORD", "EUR", 5000000, "2026-01-21", "FF;\"x\"\\y", 4), 6);
 	assert_int_equal(CONTRIBUTION(f, "UPRP", "JPN", "USD", 500000, "2026-01-22", "JP-1", 0), 8);
 	/* USD 3,333.33 settles JPY 497,834 of pledge 5: a price Beancount cannot hold exactly. */
 	assert_int_equal(MATCH(f, 8, 5, 333333, "by hand; part"), 9);
@@ -332,7 +331,7 @@ static void test_pieces(void **state)
 	assert_true(c.biggest < FL_JOURNAL_PIECE + 4096);
 	assert_true(c.all.len > 2 * FL_JOURNAL_PIECE);
 	assert_non_null(strstr(fl_buf_cstr(&c.all), "\n2026-01-05 * NOR | pledge to VFTC for 2026\n"
-						  "    ; seq: 1500\n"));
+						    "    ; seq: 1500\n"));
 	fl_buf_free(&c.all);
 	/* The sink's error stops the writing and comes back. */
 	memset(&c, 0, sizeof(c));
@@ -424,11 +423,11 @@ static void test_format_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_golden, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pieces, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
-		cmocka_unit_test(test_format_names),
+	    cmocka_unit_test_setup_teardown(test_golden, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_pieces, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+	    cmocka_unit_test(test_format_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
