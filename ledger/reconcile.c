@@ -1335,7 +1335,7 @@ static int bank(rc *r)
 {
 	fl_store_iter *it = NULL;
 	fl_qrow q;
-	fl_qparams qp = {r->opt->as_of, r->opt->fund, r->opt->donor, NULL, NULL, NULL};
+	fl_qparams qp = {r->opt->as_of, r->opt->fund, r->opt->donor, NULL, NULL, NULL, 0};
 	vec lines = {NULL, 0, 0, sizeof(bank_item)};
 	vec contribs = r->bank_contribs;
 	bank_item **by_ref = NULL, **by_amt = NULL;

@@ -1456,6 +1456,20 @@ static const char *const QUERY_SQL[] = {
 		"  AND bm.kind = 9 AND c.date <= :asof AND" LIVE("bm") " AND" LIVE("c") ")"
 		" ORDER BY l.seq",
 	/* The annual report (report.c). */
+	/* The journal (journal.c): a match's dates and currencies come with it, by the same
+	 * CASE keys as above, and a rate with its reverser, so one pass needs no look-ups. */
+	[FL_Q_JOURNAL] =
+		"SELECT e.seq, lower(hex(e.hash)), coalesce(c.date, ''), coalesce(p.currency, ''),"
+		" (CASE WHEN e.kind = 3 THEN coalesce((SELECT r.seq FROM entries r"
+		"  WHERE r.kind = 4 AND r.ref = e.seq), 0) ELSE 0 END), e.canon"
+		" FROM entries e"
+		" LEFT JOIN entries c ON c.seq = (CASE WHEN e.kind = 6 THEN e.ref2 END)"
+		" LEFT JOIN entries p ON p.seq = (CASE WHEN e.kind = 6 THEN e.ref END)"
+		" ORDER BY e.seq",
+	[FL_Q_MATCHES_OF_PLEDGE] = "SELECT m.seq FROM entries m INDEXED BY entries_match"
+				   " WHERE m.kind = 6 AND m.ref = :seq ORDER BY m.seq",
+	[FL_Q_MATCHES_OF_CONTRIBUTION] = "SELECT m.seq FROM entries m INDEXED BY entries_ref2"
+					 " WHERE m.ref2 = :seq AND m.kind = 6 ORDER BY m.seq",
 };
 
 /*
@@ -1479,6 +1493,9 @@ static const char *const QUERY_LAYOUT[] = {
 	[FL_Q_CHECK_WRITTEN_OFF] = "iii",
 	[FL_Q_STATEMENTS] = "ib",
 	[FL_Q_LINES] = "ib",
+	[FL_Q_JOURNAL] = "itttib",
+	[FL_Q_MATCHES_OF_PLEDGE] = "i",
+	[FL_Q_MATCHES_OF_CONTRIBUTION] = "i",
 };
 
 /* Keeps or drops the braced optional parts of a query. */
@@ -1555,6 +1572,11 @@ int fl_store_query(fl_store_iter **out, fl_store *s, fl_query which, const fl_qp
 	bind_named(it->stmt, ":ccy", p->currency);
 	bind_named(it->stmt, ":from", p->from);
 	bind_named(it->stmt, ":to", p->to);
+	{
+		int i = sqlite3_bind_parameter_index(it->stmt, ":seq");
+		if (i > 0)
+			sqlite3_bind_int64(it->stmt, i, (sqlite3_int64)p->seq);
+	}
 	*out = it;
 	it = NULL;
 done:

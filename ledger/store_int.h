@@ -224,6 +224,12 @@ void fl_store_iter_free(fl_store_iter *it);
  *   FL_Q_STATEMENTS   standing statements by seq: i = seq; blob
  *   FL_Q_LINES        lines <= as_of of standing statements with no standing bank match:
  *                     i = seq; blob
+ *   FL_Q_JOURNAL      every entry, by seq: i = seq, the reversal of a rate entry (0 when it
+ *                     stands or for another kind); t = lower-case hex hash, a match's
+ *                     contribution's date and its pledge's currency ("" for other kinds);
+ *                     blob (the journal, journal.c)
+ *   FL_Q_MATCHES_OF_PLEDGE  every match against the pledge `seq`, by seq: i = seq
+ *   FL_Q_MATCHES_OF_CONTRIBUTION  every match of the contribution `seq`, by seq: i = seq
  */
 typedef enum {
 	FL_Q_REVERSED,
@@ -239,11 +245,15 @@ typedef enum {
 	FL_Q_CHECK_REVERSED_TWICE,
 	FL_Q_CHECK_WRITTEN_OFF,
 	FL_Q_STATEMENTS,
-	FL_Q_LINES
+	FL_Q_LINES,
+	FL_Q_JOURNAL,
+	FL_Q_MATCHES_OF_PLEDGE,
+	FL_Q_MATCHES_OF_CONTRIBUTION
 } fl_query;
 
 typedef struct {
 	const char *as_of, *fund, *donor, *currency, *from, *to;
+	uint64_t seq; /* :seq, for the queries that name one entry */
 } fl_qparams;
 
 #define FL_QROW_INT 8

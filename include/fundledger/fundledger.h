@@ -12,6 +12,7 @@
 #include "error.h"
 #include "file.h"
 #include "import.h"
+#include "journal.h"
 #include "ledger.h"
 #include "merkle.h"
 #include "money.h"

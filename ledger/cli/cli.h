@@ -127,6 +127,24 @@ int cli_read_file(const char *path, fl_buf *out);
 /* Writes data to a new file (never over an existing one), or stdout for NULL or "-". */
 int cli_write_out(const char *path, const fl_buf *data);
 
+/*
+ * A file written beside its final name (outfile.c): cli_out_open creates the temporary file,
+ * cli_out_write (a report or journal sink) appends, and cli_out_close syncs it and puts it in
+ * place, renamed over path when `replace`, else linked there only if path does not exist
+ * (FL_EEXISTS), and syncs the directory; or removes it when err is set. Returns err or the
+ * first failure. path is borrowed until cli_out_close.
+ */
+typedef struct {
+	const char *path;
+	char *tmp;
+	int fd;
+} cli_out_file;
+int cli_out_open(cli_out_file *f, const char *path);
+int cli_out_write(void *ctx, const unsigned char *data, size_t len);
+int cli_out_close(cli_out_file *f, int err, int replace);
+/* A sink that writes to standard output (ctx unused). */
+int cli_stdout_write(void *ctx, const unsigned char *data, size_t len);
+
 /* The commands. */
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_pledge(cli_ctx *ctx, int argc, char **argv);

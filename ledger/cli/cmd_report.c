@@ -8,98 +8,22 @@
  * place, so a reader never sees half a report and a failure leaves the old one.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 
-/*
- * A file written beside its final name: out_open creates the temporary file, out_write (a
- * report sink) appends, and out_close syncs it, renames it into place and syncs the
- * directory, or removes it when err is set.
- */
-typedef struct {
-	const char *path;
-	char *tmp;
-	int fd;
-} out_file;
-
-static int out_open(out_file *f, const char *path)
-{
-	size_t n = strlen(path);
-	int err;
-	f->path = path;
-	f->fd = -1;
-	if (!(f->tmp = malloc(n + 16)))
-		return fl_error_set(FL_ENOMEM, "out of memory");
-	snprintf(f->tmp, n + 16, "%s.tmp.XXXXXX", path);
-	if ((f->fd = mkstemp(f->tmp)) < 0) {
-		err = fl_error_set(FL_EIO, "%s: cannot create: %s", path, strerror(errno));
-		free(f->tmp);
-		f->tmp = NULL;
-		return err;
-	}
-	return 0;
-}
-
-static int out_write(void *ctx, const unsigned char *data, size_t len)
-{
-	out_file *f = ctx;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(f->fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return fl_error_set(FL_EIO, "%s: write failed: %s", f->path,
-					    w < 0 ? strerror(errno) : "no progress");
-		off += (size_t)w;
-	}
-	return 0;
-}
-
-static int out_close(out_file *f, int err)
-{
-	if (!f->tmp)
-		return err;
-	if (err == 0 && fchmod(f->fd, 0644) != 0)
-		err = fl_error_set(FL_EIO, "%s: chmod failed: %s", f->path, strerror(errno));
-	if (err == 0 && fsync(f->fd) != 0)
-		err = fl_error_set(FL_EIO, "%s: fsync failed: %s", f->path, strerror(errno));
-	if (close(f->fd) != 0 && err == 0)
-		err = fl_error_set(FL_EIO, "%s: close failed: %s", f->path, strerror(errno));
-	if (err == 0 && rename(f->tmp, f->path) != 0)
-		err = fl_error_set(FL_EIO, "%s: cannot write: %s", f->path, strerror(errno));
-	if (err < 0)
-		unlink(f->tmp);
-	else
-		err = fl_file_sync_dir(f->path);
-	free(f->tmp);
-	f->tmp = NULL;
-	return err;
-}
-
-/* Writes data to path through a temporary file in the same directory (out_file). */
+/* Writes data to path through a temporary file in the same directory (cli_out_file). */
 static int write_replace(const char *path, const fl_buf *data)
 {
-	out_file f;
-	int err = out_open(&f, path);
+	cli_out_file f;
+	int err = cli_out_open(&f, path);
 	if (err < 0)
 		return err;
-	return out_close(&f, out_write(&f, data->data, data->len));
-}
-
-static int to_stdout(void *ctx, const unsigned char *data, size_t len)
-{
-	(void)ctx;
-	if (len && fwrite(data, 1, len, stdout) != len)
-		return fl_error_set(FL_EIO, "standard output: write failed");
-	return 0;
+	return cli_out_close(&f, cli_out_write(&f, data->data, data->len), 1);
 }
 
 int cmd_report(cli_ctx *ctx, int argc, char **argv)
@@ -200,15 +124,15 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
 		       n_tables, r->year, r->scope, r->size, out);
 	} else {
 		/* Streamed: a 1M-entry ledger's year is tens of megabytes. */
-		out_file f;
+		cli_out_file f;
 		if (strcmp(out, "-") == 0) {
-			if ((err = fl_report_stream(r, fmt, to_stdout, NULL)) < 0)
+			if ((err = fl_report_stream(r, fmt, cli_stdout_write, NULL)) < 0)
 				goto fail;
 			rc = cli_finish_stdout();
 			goto done;
 		}
-		if ((err = out_open(&f, out)) < 0 ||
-		    (err = out_close(&f, fl_report_stream(r, fmt, out_write, &f))) < 0)
+		if ((err = cli_out_open(&f, out)) < 0 ||
+		    (err = cli_out_close(&f, fl_report_stream(r, fmt, cli_out_write, &f), 1)) < 0)
 			goto fail;
 		printf("wrote the %d report (%s, checkpoint %" PRIu64 ") to %s\n", r->year, r->scope,
 		       r->size, out);
