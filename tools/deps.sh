@@ -10,10 +10,12 @@
 #            report to PDF and PNG in headless Chromium and reads the pages back)
 #   faults:  fiu-utils (fiu-run injects random I/O errors in tests/cli/test_faults.sh),
 #            valgrind (make valgrind, which .ci/run also runs)
-#   bench:   libxml2-utils (xmllint, the baseline of the statement import in tools/bench),
-#            ledger (Ledger CLI, the baseline of the report in tools/bench)
+#   journal: ledger, hledger, beancount (tests/cli/test_journal.sh checks that each tool accepts
+#            `export --format ledger|hledger|beancount` and that its balances equal ours;
+#            ledger is also the baseline of the report in tools/bench)
+#   bench:   libxml2-utils (xmllint, the baseline of the statement import in tools/bench)
 set -eu
-PKGS="build-essential pkg-config libssl-dev libsqlite3-dev libyaml-dev libxml2-dev libcmocka-dev sqlite3 openssl xxd jq groff-base libxml2-utils chromium poppler-utils fonts-dejavu-core ledger fiu-utils valgrind"
+PKGS="build-essential pkg-config libssl-dev libsqlite3-dev libyaml-dev libxml2-dev libcmocka-dev sqlite3 openssl xxd jq groff-base libxml2-utils chromium poppler-utils fonts-dejavu-core ledger hledger beancount fiu-utils valgrind"
 if [ "${1:-}" = "--fuzz" ]; then
 	PKGS="$PKGS clang libclang-rt-14-dev"
 fi
