@@ -9,7 +9,9 @@
 #   (it generates its own treasurer key). Each ```text block that follows a ```sh block must be
 #   the end of that block's output, so every verify line, head hash, Merkle root and proof line
 #   shown is real; signatures, which change with each new key, are never shown. The ledger, key,
-#   checkpoint, proof and bundle the tour leaves behind are checked afterwards.
+#   checkpoint, proof and bundle the tour leaves behind are checked afterwards. docs/AUDIT.md,
+#   then the README's section on exports to other tools, run the same way in the tour's
+#   directory and shell after it.
 # - The CSV example of docs/CSV.md imports into an empty ledger with the output shown there.
 # - Every command of the dispatch table in ledger/cli/main.c is listed by `fundledger help`, has
 #   a section in docs/fundledger.1 naming each of its options, and no section names a command
@@ -34,7 +36,8 @@ make demo" "README set-up is 'apt-get update && apt-get install -y make' then 'm
 TOUR="$T/tour"   # the reader's working directory, where both run
 RCMD="$T/readme" # the README tour's commands and output blocks
 ACMD="$T/audit"  # docs/AUDIT.md's
-mkdir -p "$TOUR" "$RCMD" "$ACMD"
+XCMD="$T/export" # the README's section on exports to other tools
+mkdir -p "$TOUR" "$RCMD" "$ACMD" "$XCMD"
 cat >"$T/doc.awk" <<'AWK'
 # Splits the ```sh blocks of a document (from the line after the one matching `from`, or from
 # the top when `from` is empty, up to the next line matching `to`, if any) into one file per
@@ -147,6 +150,9 @@ runs_cmds "$RCMD" "README tour" key init rate pledge contribute import log show 
 grep -q "<<'EOF'" "$RCMD"/cmd.*.run 2>/dev/null
 same $? 0 "README tour writes its CSV file with a here-document"
 
+split_doc "$README" "$XCMD" '^## Into Ledger, hledger, Beancount and IATI' '^## ' "README exports"
+runs_cmds "$XCMD" "README exports" "export --format hledger"
+
 split_doc "$ROOT/docs/AUDIT.md" "$ACMD" '' '' "AUDIT.md"
 ncmd=$(ls "$ACMD" | grep -c '^cmd\.[0-9]*\.run$')
 if [ "$ncmd" -ge 10 ]; then ok "AUDIT.md has $ncmd commands"; else not_ok "AUDIT.md has $ncmd commands (expected at least 10)"; fi
@@ -165,6 +171,8 @@ run_doc "$RCMD" "tour"
 # What the README's part left behind, before AUDIT.md adds to it.
 same "$(sqlite3 tour.db 'SELECT count(*) FROM cosignatures')" 0 "the tour itself cosigns nothing"
 run_doc "$ACMD" "AUDIT.md"
+# The README's export section goes on in the same directory and shell, as it says.
+run_doc "$XCMD" "README exports"
 cd "$ROOT" || exit 1
 unset FUNDLEDGER_CONFIG FUNDLEDGER_NOW FUNDLEDGER_KEY FUNDLEDGER_PASSPHRASE
 
@@ -193,6 +201,7 @@ contains "$T/tour-matches" "^ +4 +2026-03-02 +match +VFTC +NOR +EUR +250,000\.00
 contains "$T/tour-matches" "^ +8 +2026-03-02 +match +UPRP +CHE +CHF +100,000\.00 +112,994\.35 +applies 7 to pledge 6: named by the contribution$" \
 	"entry 8 is the match applying all of the imported contribution 7 to pledge 6"
 check_blocks "$ACMD" "AUDIT.md" 6
+check_blocks "$XCMD" "README exports" 1
 
 # ---- the reconciliation walk-through: its own directory, key and ledger -----------------------
 WCMD="$T/walk-cmds"
