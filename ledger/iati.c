@@ -41,7 +41,7 @@ typedef struct {
 	char date[FL_DATE_LEN + 1];
 	char currency[FL_CURRENCY_LEN + 1];
 	char donor[FL_CODE_MAX + 1];
-	char ref[FL_TEXT_MAX + 1]; /* the entry's own reference; "" for none */
+	char ref[FL_IDEM_MAX + 1]; /* the reference given with --ref; "" for a derived one */
 } txn;
 
 typedef struct {
@@ -98,6 +98,16 @@ static int fund_index(const collector *c, const char *code, uint64_t seq, size_t
 	return 0;
 }
 
+/*
+ * The reference the user gave the entry (--ref, its idempotency key); a derived one
+ * ("auto-" and a digest) says nothing to a reader and is left for "seq-N".
+ */
+static void given_ref(txn *t, const fl_entry *e)
+{
+	if (strncmp(e->idem, "auto-", 5) != 0)
+		memcpy(t->ref, e->idem, sizeof(t->ref));
+}
+
 /* The entries dated in the year that become transactions. */
 static int take_dated(void *ctx, const fl_entry *e, const unsigned char hash[FL_HASH_LEN])
 {
@@ -115,12 +125,11 @@ static int take_dated(void *ctx, const fl_entry *e, const unsigned char hash[FL_
 	memcpy(t->date, e->date, sizeof(t->date));
 	memcpy(t->currency, e->currency, sizeof(t->currency));
 	memcpy(t->donor, e->donor, sizeof(t->donor));
+	given_ref(t, e);
 	if (e->kind == FL_KIND_PLEDGE) {
 		t->type = e->donor_ref[0] ? FL_IATI_INCOMING_COMMITMENT : FL_IATI_INCOMING_PLEDGE;
-		memcpy(t->ref, e->donor_ref, sizeof(t->ref));
 	} else if (e->kind == FL_KIND_CONTRIBUTION) {
 		t->type = FL_IATI_INCOMING_FUNDS;
-		memcpy(t->ref, e->bank_ref, sizeof(t->ref));
 	} else {
 		t->about = e->pledge; /* its type is its pledge's, looked up afterwards */
 	}
@@ -140,6 +149,7 @@ static int take_reversal(void *ctx, const fl_entry *e, const unsigned char hash[
 	t->kind = FL_KIND_REVERSAL;
 	t->seq = e->seq;
 	t->about = e->target;
+	given_ref(t, e);
 	memcpy(t->date, e->recorded_at, FL_DATE_LEN);
 	t->date[FL_DATE_LEN] = '\0';
 	return 0;
