@@ -855,9 +855,30 @@ static size_t name_index(const node *v, const char *const *names, size_t count)
 	return 0;
 }
 
+/* An IATI organisation identifier: 1 to FL_IATI_REF_MAX of A-Z a-z 0-9 . _ - (docs/IATI.md). */
+static int iati_ref(const char *file, const node *v, const char *key)
+{
+	int err;
+	if ((err = get_string(file, v, key)) < 0)
+		return err;
+	if (v->len > FL_IATI_REF_MAX)
+		return err_at(file, v, "'%s' is longer than %d characters", key, FL_IATI_REF_MAX);
+	for (size_t i = 0; i < v->len; i++) {
+		char c = v->str[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return err_at(file, v,
+				      "'%s' '%.*s' is not an IATI organisation identifier (letters, "
+				      "digits, '.', '_' and '-')",
+				      key, show(v), v->str);
+	}
+	return 0;
+}
+
 static int load_donors(fl_config *cfg, const doc *d)
 {
-	static const field spec[] = {{"code", 1}, {"name", 1}, {"kind", 1}, {"group", 0}};
+	static const field spec[] = {{"code", 1}, {"name", 1}, {"kind", 1}, {"group", 0},
+				     {"iati_ref", 0}};
 	const node *list, *v[COUNT(spec)];
 	seen_code *seen = NULL;
 	int err;
@@ -926,6 +947,9 @@ static int load_donors(fl_config *cfg, const doc *d)
 			goto done;
 		}
 		dn->group = (fl_group)group;
+		if (v[4] && ((err = iati_ref(d->file, v[4], "iati_ref")) < 0 ||
+			     (err = dup_string(&dn->iati_ref, v[4])) < 0))
+			goto done;
 		seen[i] = (seen_code){dn->code, i, v[0]};
 	}
 	if ((err = check_unique(d->file, seen, list->n, "donor")) < 0)
@@ -1005,11 +1029,12 @@ static int load_keys(fl_config *cfg, const doc *d, const node *list)
 }
 
 /* The settings of the main file, and the paths of the other three. */
-static int load_main(fl_config *cfg, const doc *d, char **paths)
+static int load_main(fl_config *cfg, const doc *d, char **paths, const node **iati)
 {
 	static const field spec[] = {
 		{"ledger", 1}, {"origin", 1},	  {"recorded_by", 0},
-		{"funds", 1},  {"donors", 1}, {"currencies", 1}, {"keys", 0}
+		{"funds", 1},  {"donors", 1}, {"currencies", 1}, {"keys", 0},
+		{"iati", 0}
 	};
 	const node *v[COUNT(spec)];
 	int err;
@@ -1042,8 +1067,96 @@ static int load_main(fl_config *cfg, const doc *d, char **paths)
 		if ((err = get_string(d->file, v[3 + i], spec[3 + i].key)) < 0 ||
 		    (err = sub_path(&paths[i], d->file, v[3 + i])) < 0)
 			return err;
-	if (v[6])
-		return load_keys(cfg, d, v[6]);
+	if (v[6] && (err = load_keys(cfg, d, v[6])) < 0)
+		return err;
+	*iati = v[7];
+	return 0;
+}
+
+/* IATI OrganisationType codes (codelist of the IATI Standard 2.03). */
+static const char *const iati_org_types[] = {"10", "11", "15", "21", "22", "23", "24", "30",
+					     "40", "60", "70", "71", "72", "73", "80", "90"};
+
+/*
+ * The iati block of the main file (after the funds: it names every one of them):
+ *   reporting_org: {ref, type, name}, language (default en), activity_status (default 2),
+ *   activity_start: {FUND: YYYY-MM-DD, ...} for every fund.
+ */
+static int load_iati(fl_config *cfg, const doc *d, const node *block)
+{
+	static const field spec[] = {{"reporting_org", 1},
+				     {"language", 0},
+				     {"activity_status", 0},
+				     {"activity_start", 1}};
+	static const field org_spec[] = {{"ref", 1}, {"type", 1}, {"name", 1}};
+	const node *v[COUNT(spec)], *o[COUNT(org_spec)], *starts;
+	fl_iati_config *ic;
+	size_t i;
+	int err;
+
+	if (!(ic = cfg->iati = calloc(1, sizeof(*cfg->iati))))
+		return no_memory();
+	if ((err = fields(d->file, block, "the iati block", spec, COUNT(spec), v)) < 0 ||
+	    (err = fields(d->file, v[0], "iati reporting_org", org_spec, COUNT(org_spec), o)) < 0 ||
+	    (err = iati_ref(d->file, o[0], "ref")) < 0 || (err = dup_string(&ic->ref, o[0])) < 0 ||
+	    (err = get_string(d->file, o[1], "type")) < 0 ||
+	    (err = get_string(d->file, o[2], "name")) < 0 || (err = dup_string(&ic->name, o[2])) < 0)
+		return err;
+	for (i = 0; i < COUNT(iati_org_types); i++)
+		if (strcmp(o[1]->str, iati_org_types[i]) == 0)
+			break;
+	if (i == COUNT(iati_org_types))
+		return err_at(d->file, o[1],
+			      "'type' '%.*s' is not an IATI OrganisationType code (10, 11, 15, 21, "
+			      "22, 23, 24, 30, 40, 60, 70, 71, 72, 73, 80, 90)",
+			      show(o[1]), o[1]->str);
+	memcpy(ic->type, o[1]->str, 3);
+	memcpy(ic->lang, "en", 3);
+	if (v[1]) {
+		if ((err = get_string(d->file, v[1], "language")) < 0)
+			return err;
+		if (v[1]->len != 2 || v[1]->str[0] < 'a' || v[1]->str[0] > 'z' ||
+		    v[1]->str[1] < 'a' || v[1]->str[1] > 'z')
+			return err_at(d->file, v[1],
+				      "'language' must be an ISO 639-1 code (two letters a-z)");
+		memcpy(ic->lang, v[1]->str, 3);
+	}
+	memcpy(ic->status, "2", 2);
+	if (v[2]) {
+		if ((err = get_string(d->file, v[2], "activity_status")) < 0)
+			return err;
+		if (v[2]->len != 1 || v[2]->str[0] < '1' || v[2]->str[0] > '6')
+			return err_at(d->file, v[2],
+				      "'activity_status' must be an IATI ActivityStatus code, 1 to 6");
+		memcpy(ic->status, v[2]->str, 2);
+	}
+	starts = v[3];
+	if (starts->kind != NODE_MAP)
+		return err_at(d->file, starts, "'activity_start' must be a mapping of fund codes to "
+					       "dates, not %s",
+			      is_null(starts) ? "nothing" : node_kind_word(starts));
+	for (size_t k = 0; k + 1 < starts->n; k += 2) {
+		const node *key = starts->kid[k], *date = starts->kid[k + 1];
+		fl_fund *f;
+		if ((err = get_string(d->file, key, "activity_start")) < 0)
+			return err;
+		if (!(f = (fl_fund *)fl_config_fund(cfg, key->str)))
+			return err_at(d->file, key, "activity_start: no fund '%.*s' in the funds file",
+				      show(key), key->str);
+		if (f->iati_start[0])
+			return err_at(d->file, key, "activity_start: fund %s is listed twice",
+				      f->code);
+		if ((err = get_string(d->file, date, f->code)) < 0)
+			return err;
+		if (fl_date_check(date->str, date->len) < 0)
+			return err_at(d->file, date, "activity_start of %s: %s", f->code,
+				      fl_error_last());
+		memcpy(f->iati_start, date->str, FL_DATE_LEN + 1);
+	}
+	for (i = 0; i < cfg->n_funds; i++)
+		if (!cfg->funds[i].iati_start[0])
+			return err_at(d->file, starts, "activity_start has no date for fund %s",
+				      cfg->funds[i].code);
 	return 0;
 }
 
@@ -1054,7 +1167,8 @@ int fl_config_load(fl_config **out, const char *path)
 {
 	fl_config *cfg = NULL;
 	char *paths[3] = {NULL, NULL, NULL}; /* funds, donors, currencies */
-	doc d = {NULL, FL_BUF_INIT, NULL};
+	doc d = {NULL, FL_BUF_INIT, NULL}, main_doc = {NULL, FL_BUF_INIT, NULL};
+	const node *iati = NULL;
 	int err;
 
 	if (!out || !path)
@@ -1065,9 +1179,10 @@ int fl_config_load(fl_config **out, const char *path)
 	}
 	memcpy(cfg->path, path, strlen(path) + 1);
 
-	if ((err = doc_load(&d, path)) < 0 || (err = load_main(cfg, &d, paths)) < 0)
+	/* The main file stays loaded: its iati block is read once the funds are known. */
+	if ((err = doc_load(&main_doc, path)) < 0 ||
+	    (err = load_main(cfg, &main_doc, paths, &iati)) < 0)
 		goto done;
-	doc_free(&d);
 	/* Currencies first: funds refer to them. */
 	if ((err = doc_load(&d, paths[2])) < 0 || (err = load_currencies(cfg, &d)) < 0)
 		goto done;
@@ -1077,10 +1192,13 @@ int fl_config_load(fl_config **out, const char *path)
 	doc_free(&d);
 	if ((err = doc_load(&d, paths[1])) < 0 || (err = load_donors(cfg, &d)) < 0)
 		goto done;
+	if (iati && (err = load_iati(cfg, &main_doc, iati)) < 0)
+		goto done;
 	*out = cfg;
 	cfg = NULL;
 done:
 	doc_free(&d);
+	doc_free(&main_doc);
 	for (size_t i = 0; i < 3; i++)
 		free(paths[i]);
 	fl_config_free(cfg);
@@ -1120,8 +1238,15 @@ void fl_config_free(fl_config *cfg)
 		free(cfg->funds[i].name);
 	}
 	free(cfg->funds);
-	for (size_t i = 0; i < cfg->n_donors; i++)
+	for (size_t i = 0; i < cfg->n_donors; i++) {
 		free(cfg->donors[i].name);
+		free(cfg->donors[i].iati_ref);
+	}
+	if (cfg->iati) {
+		free(cfg->iati->ref);
+		free(cfg->iati->name);
+		free(cfg->iati);
+	}
 	free(cfg->donors);
 	for (size_t i = 0; i < cfg->n_currencies; i++)
 		free(cfg->currencies[i].name);

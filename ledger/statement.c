@@ -2,10 +2,10 @@
  * statement.c: bank statements from ISO 20022 camt.053 (001.02 to 001.08) and from the CSV
  * layout of docs/STATEMENTS.md, read into fl_statements (statement.h).
  *
- * This is the only module that includes libxml2. Documents are parsed with xmlReadMemory,
- * network access off and no entity substitution or DTD loading; a document with a DOCTYPE is
- * refused outright, so no entity declared in a file is ever expanded into the values read.
- * libxml2's own messages are captured, never printed, and reported as "FILE:LINE: ...".
+ * camt.053 documents are parsed by xml.c (the libxml2 adapter, xml_int.h): network access
+ * off and no entity substitution or DTD loading; a document with a DOCTYPE is refused
+ * outright, so no entity declared in a file is ever expanded into the values read. The
+ * parser's first error comes back as a line and a message, reported as "FILE:LINE: ...".
  *
  * Both readers feed one accumulator (`reader`), which owns the invariants every statement
  * leaves with: a known currency, references and ids in their character sets, text collapsed
@@ -22,16 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-
 #include "error_int.h"
 #include "fundledger/buf.h"
 #include "fundledger/entry.h"
 #include "fundledger/import.h"
 #include "fundledger/money.h"
 #include "fundledger/statement.h"
+#include "xml_int.h"
 
 /* ---- values shared by both readers ---- */
 
@@ -466,94 +463,65 @@ static int finish(reader *r, int err)
 
 typedef struct {
 	reader r;
-	const xmlChar *ns; /* the document's namespace; every element read is in it */
-	fl_buf text;       /* scratch for element text */
-	fl_buf join;       /* scratch for the joined remittance lines */
+	const char *ns; /* the document's namespace; every element read is in it */
+	fl_buf text;    /* scratch for element text */
+	fl_buf join;    /* scratch for the joined remittance lines */
+	fl_buf attr;    /* scratch for an attribute's value */
 } camt;
 
-/* The first error libxml2 reports while parsing (warnings left out). */
-typedef struct {
-	int seen;
-	int line;
-	char msg[200];
-} xml_problem;
-
-static void capture(void *ctx, xmlErrorPtr e)
+static size_t line_of(const fl_xml_node *n)
 {
-	xml_problem *p = ctx;
-	size_t o = 0;
-	if (p->seen || !e || e->level < XML_ERR_ERROR)
-		return;
-	p->seen = 1;
-	p->line = e->line;
-	/* libxml2 names tags from the input: keep its message printable ASCII. */
-	for (const char *m = e->message ? e->message : "error"; *m && o + 1 < sizeof(p->msg); m++)
-		p->msg[o++] = (*m >= 0x20 && *m < 0x7f) ? *m : ' ';
-	while (o && p->msg[o - 1] == ' ')
-		o--;
-	p->msg[o] = '\0';
+	return fl_xml_line(n);
 }
 
-static size_t line_of(const xmlNode *n)
+static int named(const camt *c, const fl_xml_node *n, const char *local)
 {
-	for (; n; n = n->parent) {
-		long l = xmlGetLineNo(n);
-		if (l > 0)
-			return (size_t)l;
-	}
-	return 1;
-}
-
-static int named(const camt *c, const xmlNode *n, const char *local)
-{
-	return n && n->type == XML_ELEMENT_NODE && n->ns && xmlStrEqual(n->ns->href, c->ns) &&
-	       strcmp((const char *)n->name, local) == 0;
+	const char *ns = n ? fl_xml_ns(n) : NULL;
+	return ns && strcmp(ns, c->ns) == 0 && strcmp(fl_xml_name(n), local) == 0;
 }
 
 /* The first child element called `local` in the document's namespace, or NULL. */
-static const xmlNode *child(const camt *c, const xmlNode *parent, const char *local)
+static const fl_xml_node *child(const camt *c, const fl_xml_node *parent, const char *local)
 {
 	if (!parent)
 		return NULL;
-	for (const xmlNode *n = parent->children; n; n = n->next)
+	for (const fl_xml_node *n = fl_xml_first_child(parent); n; n = fl_xml_next(n))
 		if (named(c, n, local))
 			return n;
 	return NULL;
 }
 
 /* The next sibling called like n, or NULL. */
-static const xmlNode *next_named(const camt *c, const xmlNode *n)
+static const fl_xml_node *next_named(const camt *c, const fl_xml_node *n)
 {
-	const char *local = (const char *)n->name;
-	for (n = n->next; n; n = n->next)
+	const char *local = fl_xml_name(n);
+	for (n = fl_xml_next(n); n; n = fl_xml_next(n))
 		if (named(c, n, local))
 			return n;
 	return NULL;
 }
 
 /* The character data directly in n (text and CDATA), into c->text. */
-static int text_of(camt *c, const xmlNode *n, const char **s, size_t *len)
+static int text_of(camt *c, const fl_xml_node *n, const char **s, size_t *len)
 {
 	int err;
 	fl_buf_reset(&c->text);
-	for (const xmlNode *k = n->children; k; k = k->next)
-		if ((k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) && k->content &&
-		    (err = fl_buf_puts(&c->text, (const char *)k->content)) < 0)
-			return err;
+	if ((err = fl_xml_text(&c->text, n)) < 0)
+		return err;
 	*s = fl_buf_cstr(&c->text);
 	*len = c->text.len;
 	return 0;
 }
 
 /* The trimmed text of the child `local` of parent, which must be there. */
-static int need_text(camt *c, const xmlNode *parent, const char *local, const xmlNode **node,
+static int need_text(camt *c, const fl_xml_node *parent, const char *local, const fl_xml_node **node,
 		     const char **s, size_t *len)
 {
-	const xmlNode *n = child(c, parent, local);
+	const fl_xml_node *n = child(c, parent, local);
 	int err;
 	if (!n)
 		return fail(&c->r, line_of(parent), FL_EINVALID, "%s has no %s",
-			    (const char *)parent->name, local);
+			    fl_xml_name(parent), local);
 	if ((err = text_of(c, n, s, len)) < 0)
 		return err;
 	trim(s, len);
@@ -563,10 +531,10 @@ static int need_text(camt *c, const xmlNode *parent, const char *local, const xm
 }
 
 /* A reference-like child (ids, refs) into out[max + 1]; "" when absent and optional. */
-static int ref_child(camt *c, const xmlNode *parent, const char *local, char *out, size_t max,
+static int ref_child(camt *c, const fl_xml_node *parent, const char *local, char *out, size_t max,
 		     int required)
 {
-	const xmlNode *n = child(c, parent, local);
+	const fl_xml_node *n = child(c, parent, local);
 	const char *s;
 	size_t len;
 	int err;
@@ -582,9 +550,9 @@ static int ref_child(camt *c, const xmlNode *parent, const char *local, char *ou
 }
 
 /* A DateAndDateTimeChoice (Dt or DtTm inside n) into out. */
-static int choice_date(camt *c, const xmlNode *n, const char *what, char out[FL_DATE_LEN + 1])
+static int choice_date(camt *c, const fl_xml_node *n, const char *what, char out[FL_DATE_LEN + 1])
 {
-	const xmlNode *d = child(c, n, "Dt"), *dt = child(c, n, "DtTm");
+	const fl_xml_node *d = child(c, n, "Dt"), *dt = child(c, n, "DtTm");
 	const char *s;
 	size_t len;
 	int err;
@@ -602,13 +570,12 @@ static int choice_date(camt *c, const xmlNode *n, const char *what, char out[FL_
  * An Amt with its Ccy attribute (which must be the statement's) and the CdtDbtInd beside it,
  * under parent (a Bal or an Ntry). *credit is 1 for CRDT, 0 for DBIT.
  */
-static int amount_of(camt *c, const xmlNode *parent, int64_t *amount, int *credit)
+static int amount_of(camt *c, const fl_xml_node *parent, int64_t *amount, int *credit)
 {
-	const xmlNode *amt, *ind;
+	const fl_xml_node *amt, *ind;
 	const char *s;
 	size_t len;
-	xmlChar *ccy;
-	int err;
+	int err, found;
 
 	if ((err = need_text(c, parent, "CdtDbtInd", &ind, &s, &len)) < 0)
 		return err;
@@ -623,11 +590,12 @@ static int amount_of(camt *c, const xmlNode *parent, int64_t *amount, int *credi
 	}
 	if ((err = need_text(c, parent, "Amt", &amt, &s, &len)) < 0)
 		return err;
-	if (!(ccy = xmlGetNoNsProp(amt, (const xmlChar *)"Ccy")))
+	fl_buf_reset(&c->attr);
+	if ((err = fl_xml_attr(&c->attr, &found, amt, "Ccy")) < 0)
+		return err;
+	if (!found)
 		return fail(&c->r, line_of(amt), FL_EINVALID, "Amt has no Ccy attribute");
-	err = same_currency(&c->r, line_of(amt), (const char *)ccy, strlen((const char *)ccy));
-	xmlFree(ccy);
-	if (err < 0)
+	if ((err = same_currency(&c->r, line_of(amt), fl_buf_cstr(&c->attr), c->attr.len)) < 0)
 		return err;
 	if (parse_amount(amount, s, len, c->r.ccy, 0) < 0)
 		return at(&c->r, line_of(amt));
@@ -635,9 +603,9 @@ static int amount_of(camt *c, const xmlNode *parent, int64_t *amount, int *credi
 }
 
 /* A balance's type code (Tp/CdOrPrtry/Cd), or "" for a proprietary one. */
-static int balance_code(camt *c, const xmlNode *bal, const char **s, size_t *len)
+static int balance_code(camt *c, const fl_xml_node *bal, const char **s, size_t *len)
 {
-	const xmlNode *cd = child(c, child(c, child(c, bal, "Tp"), "CdOrPrtry"), "Cd");
+	const fl_xml_node *cd = child(c, child(c, child(c, bal, "Tp"), "CdOrPrtry"), "Cd");
 	int err;
 	*s = "";
 	*len = 0;
@@ -655,13 +623,12 @@ static int code_is(const char *s, size_t len, const char *code)
 }
 
 /* The statement's currency: Acct/Ccy, else the Ccy of the opening balance's amount. */
-static int statement_currency(camt *c, const xmlNode *acct, const xmlNode *opening)
+static int statement_currency(camt *c, const fl_xml_node *acct, const fl_xml_node *opening)
 {
-	const xmlNode *n = child(c, acct, "Ccy");
+	const fl_xml_node *n = child(c, acct, "Ccy");
 	const char *s;
 	size_t len;
-	xmlChar *attr;
-	int err;
+	int err, found;
 
 	if (n) {
 		if ((err = text_of(c, n, &s, &len)) < 0)
@@ -671,17 +638,18 @@ static int statement_currency(camt *c, const xmlNode *acct, const xmlNode *openi
 	}
 	if (!(n = child(c, opening, "Amt")))
 		return fail(&c->r, line_of(opening), FL_EINVALID, "Bal has no Amt");
-	if (!(attr = xmlGetNoNsProp(n, (const xmlChar *)"Ccy")))
+	fl_buf_reset(&c->attr);
+	if ((err = fl_xml_attr(&c->attr, &found, n, "Ccy")) < 0)
+		return err;
+	if (!found)
 		return fail(&c->r, line_of(n), FL_EINVALID, "Amt has no Ccy attribute");
-	err = set_currency(&c->r, line_of(n), (const char *)attr, strlen((const char *)attr));
-	xmlFree(attr);
-	return err;
+	return set_currency(&c->r, line_of(n), fl_buf_cstr(&c->attr), c->attr.len);
 }
 
 /* One balance into *v (negative for DBIT) and, when it has one, its date into date. */
-static int balance(camt *c, const xmlNode *bal, int64_t *v, char date[FL_DATE_LEN + 1])
+static int balance(camt *c, const fl_xml_node *bal, int64_t *v, char date[FL_DATE_LEN + 1])
 {
-	const xmlNode *dt = child(c, bal, "Dt");
+	const fl_xml_node *dt = child(c, bal, "Dt");
 	int credit, err;
 	if ((err = amount_of(c, bal, v, &credit)) < 0)
 		return err;
@@ -694,9 +662,9 @@ static int balance(camt *c, const xmlNode *bal, int64_t *v, char date[FL_DATE_LE
 }
 
 /* The status of an entry: 1 booked, 0 anything else (pending, information, proprietary). */
-static int booked(camt *c, const xmlNode *ntry, int *out)
+static int booked(camt *c, const fl_xml_node *ntry, int *out)
 {
-	const xmlNode *sts = child(c, ntry, "Sts"), *cd;
+	const fl_xml_node *sts = child(c, ntry, "Sts"), *cd;
 	const char *s;
 	size_t len;
 	int err;
@@ -721,9 +689,9 @@ static int booked(camt *c, const xmlNode *ntry, int *out)
 }
 
 /* Remittance information: the Ustrd lines joined by spaces, else the Strd creditor refs. */
-static int remittance(camt *c, const xmlNode *rmt, fl_stmt_line *ln)
+static int remittance(camt *c, const fl_xml_node *rmt, fl_stmt_line *ln)
 {
-	const xmlNode *n, *first = child(c, rmt, "Ustrd");
+	const fl_xml_node *n, *first = child(c, rmt, "Ustrd");
 	const char *s;
 	size_t len;
 	int err;
@@ -738,7 +706,7 @@ static int remittance(camt *c, const xmlNode *rmt, fl_stmt_line *ln)
 		}
 	} else {
 		for (n = child(c, rmt, "Strd"); n; n = next_named(c, n)) {
-			const xmlNode *ref = child(c, child(c, n, "CdtrRefInf"), "Ref");
+			const fl_xml_node *ref = child(c, child(c, n, "CdtrRefInf"), "Ref");
 			if (!ref)
 				continue;
 			if ((err = text_of(c, ref, &s, &len)) < 0 ||
@@ -756,11 +724,11 @@ static int remittance(camt *c, const xmlNode *rmt, fl_stmt_line *ln)
 }
 
 /* What the first transaction of an entry adds: end-to-end id, debtor, remittance. */
-static int transaction(camt *c, const xmlNode *tx, fl_stmt_line *ln)
+static int transaction(camt *c, const fl_xml_node *tx, fl_stmt_line *ln)
 {
-	const xmlNode *e2e = child(c, child(c, tx, "Refs"), "EndToEndId");
-	const xmlNode *dbtr = child(c, child(c, tx, "RltdPties"), "Dbtr"), *nm;
-	const xmlNode *rmt = child(c, tx, "RmtInf");
+	const fl_xml_node *e2e = child(c, child(c, tx, "Refs"), "EndToEndId");
+	const fl_xml_node *dbtr = child(c, child(c, tx, "RltdPties"), "Dbtr"), *nm;
+	const fl_xml_node *rmt = child(c, tx, "RmtInf");
 	const char *s;
 	size_t len;
 	int err;
@@ -789,10 +757,10 @@ static int transaction(camt *c, const xmlNode *tx, fl_stmt_line *ln)
 }
 
 /* One booked entry into a line. */
-static int entry(camt *c, const xmlNode *ntry)
+static int entry(camt *c, const fl_xml_node *ntry)
 {
 	fl_stmt_line ln;
-	const xmlNode *n, *tx;
+	const fl_xml_node *n, *tx;
 	const char *s;
 	size_t len;
 	int err;
@@ -843,11 +811,11 @@ static int entry(camt *c, const xmlNode *ntry)
 	return add_line(&c->r, &ln);
 }
 
-static int statement(camt *c, const xmlNode *stmt)
+static int statement(camt *c, const fl_xml_node *stmt)
 {
 	reader *r = &c->r;
 	fl_statement *st;
-	const xmlNode *acct, *id, *opening = NULL, *prcd = NULL, *closing = NULL, *n;
+	const fl_xml_node *acct, *id, *opening = NULL, *prcd = NULL, *closing = NULL, *n;
 	char open_date[FL_DATE_LEN + 1], close_date[FL_DATE_LEN + 1];
 	const char *s;
 	size_t len;
@@ -875,7 +843,7 @@ static int statement(camt *c, const xmlNode *stmt)
 		return err;
 
 	for (n = child(c, stmt, "Bal"); n; n = next_named(c, n)) {
-		const xmlNode **slot = NULL;
+		const fl_xml_node **slot = NULL;
 		if ((err = balance_code(c, n, &s, &len)) < 0)
 			return err;
 		if (code_is(s, len, "OPBD"))
@@ -908,7 +876,7 @@ static int statement(camt *c, const xmlNode *stmt)
 	set_opening(r, st->opening);
 
 	if ((n = child(c, stmt, "FrToDt"))) {
-		const xmlNode *d;
+		const fl_xml_node *d;
 		if ((err = need_text(c, n, "FrDtTm", &d, &s, &len)) < 0)
 			return err;
 		if (copy_date(st->from, s, len, 1, "FrDtTm") < 0)
@@ -960,9 +928,9 @@ static size_t doctype_line(const char *data, size_t len, size_t root_line)
 }
 
 /* The namespace must be camt.053.001.02 to .08; 0 or FL_EINVALID. */
-static int check_namespace(const reader *r, const xmlNode *root)
+static int check_namespace(const reader *r, const fl_xml_node *root)
 {
-	const char *ns = root->ns ? (const char *)root->ns->href : NULL;
+	const char *ns = fl_xml_ns(root), *name = fl_xml_name(root);
 	size_t plen = strlen(CAMT_NS_PREFIX);
 	char q[QUOTE2_MAX];
 
@@ -970,17 +938,16 @@ static int check_namespace(const reader *r, const xmlNode *root)
 		return fail(r, line_of(root), FL_EINVALID,
 			    "not a camt.053 statement: element '%s' has no namespace (expected "
 			    "%s2 to .08)",
-			    quote2(q, (const char *)root->name, strlen((const char *)root->name)),
-			    CAMT_NS_PREFIX);
+			    quote2(q, name, strlen(name)), CAMT_NS_PREFIX);
 	if (strlen(ns) != plen + 1 || memcmp(ns, CAMT_NS_PREFIX, plen) != 0 || ns[plen] < '2' ||
 	    ns[plen] > '8')
 		return fail(r, line_of(root), FL_EINVALID,
 			    "not a camt.053 statement: namespace '%s' (expected %s2 to .08)",
 			    quote2(q, ns, strlen(ns)), CAMT_NS_PREFIX);
-	if (strcmp((const char *)root->name, "Document") != 0)
+	if (strcmp(name, "Document") != 0)
 		return fail(r, line_of(root), FL_EINVALID,
 			    "the root element is '%s', expected Document",
-			    quote2(q, (const char *)root->name, strlen((const char *)root->name)));
+			    quote2(q, name, strlen(name)));
 	return 0;
 }
 
@@ -988,16 +955,13 @@ int fl_statements_read_camt(fl_statements *out, const char *name, const char *da
 			    const fl_config *cfg)
 {
 	camt c;
-	xml_problem problem;
-	xmlStructuredErrorFunc prev_handler;
-	void *prev_ctx;
-	xmlDocPtr doc = NULL;
-	const xmlNode *root, *body, *stmt;
+	fl_xml_problem problem;
+	fl_xml_doc *doc = NULL;
+	const fl_xml_node *root, *body, *stmt;
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
-	memset(&problem, 0, sizeof(problem));
 	c.r.name = name;
 	c.r.cfg = cfg;
 	c.r.out = out;
@@ -1009,42 +973,24 @@ int fl_statements_read_camt(fl_statements *out, const char *name, const char *da
 		err = fail(&c.r, 1, FL_EINVALID, "not well-formed XML: empty document");
 		goto done;
 	}
-
-	/* Capture libxml2's messages (per thread) for this parse only; nothing is printed. */
-	xmlInitParser();
-	prev_handler = xmlStructuredError;
-	prev_ctx = xmlStructuredErrorContext;
-	xmlSetStructuredErrorFunc(&problem, capture);
-	xmlResetLastError();
-	doc = xmlReadMemory(data, (int)len, NULL, NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-				    XML_PARSE_BIG_LINES);
-	xmlSetStructuredErrorFunc(prev_ctx, prev_handler);
-	if (!doc || problem.seen) {
-		if (!problem.seen) {
-			const xmlError *e = xmlGetLastError();
-			capture(&problem, (xmlErrorPtr)e);
-			if (!problem.seen) {
-				problem.line = 1;
-				snprintf(problem.msg, sizeof(problem.msg), "cannot be parsed");
-			}
-		}
-		err = fail(&c.r, problem.line > 0 ? (size_t)problem.line : 1, FL_EINVALID,
-			   "not well-formed XML: %s", problem.msg);
+	if ((err = fl_xml_doc_read(&doc, &problem, data, len)) < 0) {
+		if (err == FL_EINVALID)
+			err = fail(&c.r, problem.line, FL_EINVALID, "not well-formed XML: %s",
+				   problem.msg);
 		goto done;
 	}
-	if (!(root = xmlDocGetRootElement(doc))) {
+	if (!(root = fl_xml_root(doc))) {
 		err = fail(&c.r, 1, FL_EINVALID, "no root element");
 		goto done;
 	}
-	if (doc->intSubset || doc->extSubset) {
+	if (fl_xml_has_doctype(doc)) {
 		err = fail(&c.r, doctype_line(data, len, line_of(root)), FL_EINVALID,
 			   "a DOCTYPE declaration is not allowed in a statement");
 		goto done;
 	}
 	if ((err = check_namespace(&c.r, root)) < 0)
 		goto done;
-	c.ns = root->ns->href;
+	c.ns = fl_xml_ns(root);
 	if (!(body = child(&c, root, "BkToCstmrStmt"))) {
 		err = fail(&c.r, line_of(root), FL_EINVALID, "Document has no BkToCstmrStmt");
 		goto done;
@@ -1057,9 +1003,10 @@ int fl_statements_read_camt(fl_statements *out, const char *name, const char *da
 		if ((err = statement(&c, stmt)) < 0)
 			goto done;
 done:
-	xmlFreeDoc(doc);
+	fl_xml_doc_free(doc);
 	fl_buf_free(&c.text);
 	fl_buf_free(&c.join);
+	fl_buf_free(&c.attr);
 	return finish(&c.r, err);
 }
 

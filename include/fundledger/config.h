@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include "error.h"
+#include "date.h"
 #include "note.h"
 
 /* Codes of funds and donors: [A-Z0-9][A-Z0-9-]*, 2 to FL_CODE_MAX characters. */
@@ -43,6 +44,7 @@ typedef struct {
 	size_t n_established_by;
 	char currency[FL_CURRENCY_LEN + 1]; /* currency of account */
 	size_t listed;         /* its place in funds.yaml (0 first): the order reports use */
+	char iati_start[FL_DATE_LEN + 1]; /* IATI activity start, "" without an iati block */
 } fl_fund;
 
 typedef struct {
@@ -50,6 +52,7 @@ typedef struct {
 	char *name;                 /* UN short name for States */
 	fl_donor_kind kind;
 	fl_group group;
+	char *iati_ref;             /* IATI organisation identifier, or NULL (docs/IATI.md) */
 } fl_donor;
 
 typedef struct {
@@ -57,6 +60,19 @@ typedef struct {
 	char *name;
 	unsigned minor_units; /* 0 to FL_MINOR_UNITS_MAX */
 } fl_currency;
+
+/* IATI organisation identifiers: 1 to FL_IATI_REF_MAX characters from A-Z a-z 0-9 . _ - */
+#define FL_IATI_REF_MAX 64
+
+/* The `iati:` block of the main file: what an IATI export needs that the ledger cannot give
+ * (docs/IATI.md). Each fund's activity start date is in its fl_fund.iati_start. */
+typedef struct {
+	char *ref;       /* reporting-org/@ref, the reporting organisation's identifier */
+	char type[3];    /* reporting-org/@type, an IATI OrganisationType code ("40") */
+	char *name;      /* reporting-org/narrative */
+	char lang[3];    /* xml:lang of the activities, ISO 639-1 ("en" by default) */
+	char status[2];  /* activity-status/@code, IATI ActivityStatus 1 to 6 ("2" by default) */
+} fl_iati_config;
 
 /* What an authorised key may do: sign checkpoints, or cosign them. */
 typedef enum { FL_ROLE_TREASURER = 1, FL_ROLE_AUDITOR = 2 } fl_key_role;
@@ -81,6 +97,7 @@ typedef struct {
 	fl_vkey *keys;
 	fl_key_role *key_roles; /* key_roles[i] is the role of keys[i] */
 	size_t n_keys;
+	fl_iati_config *iati;   /* the iati block, or NULL when the main file has none */
 } fl_config;
 
 /*

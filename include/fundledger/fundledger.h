@@ -11,6 +11,7 @@
 #include "entry.h"
 #include "error.h"
 #include "file.h"
+#include "iati.h"
 #include "import.h"
 #include "journal.h"
 #include "ledger.h"

@@ -85,10 +85,10 @@ const cli_command cli_commands[] = {
 	 "verify FILE --key VKEY [--key VKEY]... [--entry FILE]",
 	 "Write an inclusion or consistency proof, or verify one offline."},
 	{"export", cmd_export, CMD_READONLY, "auditor",
-	 "[--format bundle|ledger|hledger|beancount] --out DIR|FILE",
+	 "[--format bundle|ledger|hledger|beancount|iati] [--year YYYY] --out DIR|FILE",
 	 "Write a self-contained bundle that verifies offline with 'verify --bundle' (to DIR), "
-	 "or the ledger as a Ledger, hledger or Beancount journal (to a new FILE, or - for "
-	 "standard output)."},
+	 "the ledger as a Ledger, hledger or Beancount journal, or one year as an IATI 2.03 "
+	 "activity file (--format iati --year YYYY) (to a new FILE, or - for standard output)."},
 	{"report", cmd_report, CMD_READONLY, "trustee",
 	 "--year Y [--fund F|all] [--narrative FILE.yaml] [--at-checkpoint SIZE] [--date D] "
 	 "[--format html|md|csv|json] --out PATH",

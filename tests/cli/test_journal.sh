@@ -299,7 +299,7 @@ expect 2 "--out DIR for a journal is refused" fl export --format beancount --out
 contains "$ERR" "is a directory: a beancount journal is one file" "says a journal is a file"
 same "$(ls -A "$T/adir")" "" "nothing written in it"
 expect 2 "an unknown --format" fl export --format gnucash --out "$T/x.gnucash"
-contains "$ERR" "'gnucash' is not bundle, ledger, hledger or beancount" "names the formats"
+contains "$ERR" "'gnucash' is not bundle, ledger, hledger, beancount or iati" "names the formats"
 expect 2 "a journal needs --out" fl export --format ledger
 contains "$ERR" "needs --out FILE" "says so"
 expect 2 "the bundle needs --out" fl export

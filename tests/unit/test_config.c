@@ -38,6 +38,19 @@ static void test_shipped_config(void **state)
 	assert_non_null(cfg->recorded_by);
 	assert_string_equal(cfg->recorded_by, "treasurer");
 
+	/* The iati block (docs/IATI.md) */
+	assert_non_null(cfg->iati);
+	assert_string_equal(cfg->iati->ref, "XM-DAC-41313");
+	assert_string_equal(cfg->iati->type, "40");
+	assert_string_equal(cfg->iati->name,
+			    "Office of the United Nations High Commissioner for Human Rights");
+	assert_string_equal(cfg->iati->lang, "en");
+	assert_string_equal(cfg->iati->status, "2");
+	assert_string_equal(fl_config_fund(cfg, "VFTC")->iati_start, "1987-03-10");
+	assert_string_equal(fl_config_fund(cfg, "UPRI")->iati_start, "2007-09-28");
+	/* No identifier is made up for a real State. */
+	assert_null(fl_config_donor(cfg, "DEU")->iati_ref);
+
 	/* Funds */
 	assert_int_equal(cfg->n_funds, 3);
 	f = fl_config_fund(cfg, "VFTC");
@@ -200,6 +213,8 @@ static void test_minimal_config(void **state)
 	assert_string_equal(cfg->origin, "example.org/minimal");
 	assert_string_equal(cfg->recorded_by, "Zo\xc3\xab Treasurer");
 	assert_int_equal(cfg->n_funds, 2);
+	assert_null(cfg->iati); /* optional, and absent here */
+	assert_string_equal(cfg->funds[0].iati_start, "");
 	assert_string_equal(cfg->funds[0].code, "F1");
 	assert_string_equal(cfg->funds[0].currency, "NOK");
 	assert_string_equal(cfg->funds[1].code, "UPRP");
@@ -272,6 +287,13 @@ static const bad_case bad_cases[] = {
 	{"origin-too-long", "fundledger.yaml", 2, 9, "'origin' is longer than 255 characters"},
 	{"recorded-by-too-long", "fundledger.yaml", 3, 14,
 	 "'recorded_by' is longer than 64 bytes"},
+	/* the iati block, and a donor's iati_ref */
+	{"iati-bad-ref", "fundledger.yaml", 8, 10, "'ref' 'XM DAC 41313' is not an IATI organisation"},
+	{"iati-bad-type", "fundledger.yaml", 9, 11, "'type' '41' is not an IATI OrganisationType"},
+	{"iati-missing-start", "fundledger.yaml", 12, 5, "activity_start has no date for fund UPRI"},
+	{"iati-unknown-fund", "fundledger.yaml", 15, 5, "activity_start: no fund 'ABCD'"},
+	{"iati-bad-date", "fundledger.yaml", 12, 11, "activity_start of VFTC: date '1987-02-30'"},
+	{"donor-bad-iati-ref", "donors.yaml", 2, 97, "'iati_ref' 'FR/3' is not an IATI"},
 	/* currencies */
 	{"currency-minor-units-decimal", "currencies.yaml", 3, 42, "from 0 to 4, not '2.0'"},
 	{"currency-minor-units-sign", "currencies.yaml", 3, 42, "from 0 to 4, not '+2'"},
