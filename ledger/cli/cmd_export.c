@@ -97,12 +97,14 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
 							   cli_out_write, &f),
 					 0)) < 0)
 			return cli_fail(err);
-		printf("exported the year %d to %s (IATI 2.03: %" PRIu64 " activities, %" PRIu64
-		       " incoming funds, %" PRIu64 " incoming commitments, %" PRIu64
-		       " incoming pledges, %" PRIu64 " of them negative; %" PRIu64
-		       " reversed entries left out)\n",
-		       year, out, is.activities, is.incoming, is.commitments, is.pledges, is.negative,
-		       is.left_out);
+		printf("exported the year %d to %s (IATI 2.03: %" PRIu64 " activit%s, %" PRIu64
+		       " incoming funds, %" PRIu64 " incoming commitment%s, %" PRIu64
+		       " incoming pledge%s, %" PRIu64 " of them negative; %" PRIu64
+		       " reversed entr%s left out)\n",
+		       year, out, is.activities, is.activities == 1 ? "y" : "ies", is.incoming,
+		       is.commitments, is.commitments == 1 ? "" : "s", is.pledges,
+		       is.pledges == 1 ? "" : "s", is.negative, is.left_out,
+		       is.left_out == 1 ? "y" : "ies");
 		return cli_finish_stdout();
 	}
 	if ((err = cli_out_open(&f, out)) < 0 ||

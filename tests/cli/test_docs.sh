@@ -151,7 +151,7 @@ grep -q "<<'EOF'" "$RCMD"/cmd.*.run 2>/dev/null
 same $? 0 "README tour writes its CSV file with a here-document"
 
 split_doc "$README" "$XCMD" '^## Into Ledger, hledger, Beancount and IATI' '^## ' "README exports"
-runs_cmds "$XCMD" "README exports" "export --format hledger"
+runs_cmds "$XCMD" "README exports" "export --format hledger" "export --format iati"
 
 split_doc "$ROOT/docs/AUDIT.md" "$ACMD" '' '' "AUDIT.md"
 ncmd=$(ls "$ACMD" | grep -c '^cmd\.[0-9]*\.run$')
@@ -162,6 +162,9 @@ runs_cmds "$ACMD" "AUDIT.md" key verify cosign checkpoint proof
 # but those the tour makes itself; then AUDIT.md in the same directory and shell, as it says
 # (lib.sh's key is put back for the CSV.md check below).
 cp -R "$ROOT/config" "$TOUR/config"
+# The README's IATI example validates against the schema kept in the repository.
+mkdir -p "$TOUR/tests/vectors/iati"
+cp -R "$ROOT/tests/vectors/iati/schema" "$TOUR/tests/vectors/iati/schema"
 LIB_KEY=$FUNDLEDGER_KEY
 LIB_PASSPHRASE=$FUNDLEDGER_PASSPHRASE
 unset FUNDLEDGER_CONFIG FUNDLEDGER_LEDGER FUNDLEDGER_USER FUNDLEDGER_NOW FUNDLEDGER_KEY \
@@ -201,7 +204,7 @@ contains "$T/tour-matches" "^ +4 +2026-03-02 +match +VFTC +NOR +EUR +250,000\.00
 contains "$T/tour-matches" "^ +8 +2026-03-02 +match +UPRP +CHE +CHF +100,000\.00 +112,994\.35 +applies 7 to pledge 6: named by the contribution$" \
 	"entry 8 is the match applying all of the imported contribution 7 to pledge 6"
 check_blocks "$ACMD" "AUDIT.md" 6
-check_blocks "$XCMD" "README exports" 1
+check_blocks "$XCMD" "README exports" 2
 
 # ---- the reconciliation walk-through: its own directory, key and ledger -----------------------
 WCMD="$T/walk-cmds"

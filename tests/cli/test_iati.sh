@@ -73,7 +73,7 @@ before=$(count)
 X="$T/iati-2025.xml"
 export FUNDLEDGER_NOW=2026-03-01T12:00:00Z
 expect 0 "export --format iati --year 2025 writes the file" fl export --format iati --year 2025 --out "$X"
-contains "$OUT" '3 activities, 4 incoming funds, 1 incoming commitments, 3 incoming pledges, 1 of them negative; 1 reversed entries left out' \
+contains "$OUT" '3 activities, 4 incoming funds, 1 incoming commitment, 3 incoming pledges, 1 of them negative; 1 reversed entry left out' \
 	"export reports what it wrote"
 same "$(count)" "$before" "export adds nothing to the ledger"
 
