@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "tty.h"
 
 int cmd_export(cli_ctx *ctx, int argc, char **argv)
 {
@@ -54,6 +55,7 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("export --format %s needs --out FILE (a new file, or - for "
 				       "standard output)", format);
 	if (strcmp(out, "-") == 0) {
+		cli_progress_begin("export", "entries", 1); /* not amid the journal on a terminal */
 		if ((err = fl_journal_write(&st, ctx->ledger, fmt, cli_stdout_write, NULL)) < 0)
 			return cli_fail(err);
 		return cli_finish_stdout();
