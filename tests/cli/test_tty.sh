@@ -148,3 +148,20 @@ same $? 1 "reconcile with NO_COLOR: no colour"
 fl reconcile >"$T/rec.file" 2>&1
 sed 's/\r//' "$T/tty" | cmp -s - "$T/rec.file"
 same $? 0 "reconcile with NO_COLOR on a terminal prints what it prints into a file"
+
+# ---- statement import: one statement of 5,000 lines, 5,001 entries ----
+export FUNDLEDGER_LEDGER="$T/s.db"
+fl init >/dev/null 2>&1
+awk 'BEGIN {
+	a = "CH1900240240123456781"; s = "VFTC-CHF-2026-01"
+	print "statement,account,currency,date,value_date,type,amount,ref,end_to_end,debtor,remittance"
+	printf "%s,%s,CHF,2026-01-01,,opening,0.00,,,,\n", s, a
+	for (i = 1; i <= 5000; i++)
+		printf "%s,%s,CHF,2026-01-%02d,,credit,1.00,L%05d,,,\n", s, a, i % 28 + 1, i
+	printf "%s,%s,CHF,2026-01-31,,closing,5000.00,,,,\n", s, a
+}' >"$T/stmt.csv"
+on_tty "'$FUNDLEDGER' statement import '$T/stmt.csv' >'$T/stmt.out'"
+same "$rc" 0 "statement import on a terminal exits 0"
+contains "$T/tty.txt" "^<CR>statement: 81% \(4096/5001 entries\)<CR> +<CR>$" \
+	"statement import shows its progress (4096 of 5001 entries: the statement and its lines), then erases it"
+contains "$T/stmt.out" "5000 lines, 5001 new entries" "and imports them all"
