@@ -27,8 +27,8 @@ const char *cli_sgr(FILE *f, const char *sgr)
 static struct {
 	const char *verb, *unit;
 	int on;
-	size_t width;          /* columns of the line shown; 0 when none is */
-	struct timespec last;  /* when it was last drawn */
+	size_t width;	      /* columns of the line shown; 0 when none is */
+	struct timespec last; /* when it was last drawn */
 } g_progress;
 
 void cli_progress_begin(const char *verb, const char *unit, int stdout_too)
@@ -73,7 +73,7 @@ void cli_progress(void *arg, uint64_t done, uint64_t total)
 	if (total)
 		n = snprintf(line, sizeof(line), "%s: %u%% (%llu/%llu %s)", g_progress.verb,
 			     (unsigned)(total > UINT64_MAX / 100 ? done / (total / 100)
-								  : done * 100 / total),
+								 : done * 100 / total),
 			     (unsigned long long)done, (unsigned long long)total, g_progress.unit);
 	else
 		n = snprintf(line, sizeof(line), "%s: %llu %s", g_progress.verb,
