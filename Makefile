@@ -5,7 +5,9 @@
 #   make sanitize   the same suite under ASan+UBSan, in build/sanitize
 #   make demo       a ledger from the bundled sample, verified and summarised
 #   make bench      tools/bench (import, verify, reconcile, statement import, against baselines)
-#   make install    PREFIX (/usr/local) and DESTDIR
+#   make man        one page per command, $(BUILD)/man/fundledger-NAME.1 (tools/manpages.sh)
+#   make install    PREFIX (/usr/local) and DESTDIR: the program, its configuration, man pages,
+#                   bash completion, and the library with its headers and fundledger.pc
 
 PREFIX  ?= /usr/local
 BUILD   ?= build
@@ -49,9 +51,10 @@ FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/replay_%)
 LIB = $(BUILD)/libfundledger.a
 BIN = $(BUILD)/fundledger
 DEPS_STAMP = $(BUILD)/.deps-ok
+MAN_STAMP = $(BUILD)/man/.stamp
 
-.PHONY: all test check sanitize demo bench install clean deps
-all: $(BIN)
+.PHONY: all test check sanitize demo bench install clean deps man
+all: $(BIN) $(MAN_STAMP)
 
 # Install missing packages once, when pkg-config cannot find them.
 $(DEPS_STAMP):
@@ -72,6 +75,13 @@ $(LIB): $(LIB_OBJ)
 
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)
+
+# The per-command pages, from docs/fundledger.1 and the command table (help's output).
+man: $(MAN_STAMP)
+$(MAN_STAMP): docs/fundledger.1 tools/manpages.sh $(BIN)
+	@rm -f $(BUILD)/man/fundledger-*.1
+	sh tools/manpages.sh docs/fundledger.1 $(BIN) $(BUILD)/man
+	@touch $@
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -95,12 +105,25 @@ demo: $(BIN)
 bench: $(BIN)
 	@FUNDLEDGER=$(CURDIR)/$(BIN) sh tools/bench
 
+# INSTALL_BUILD: where install builds (tests/cli/test_install.sh uses its own).
+INSTALL_BUILD ?= build/install
+LIBDIR     = $(PREFIX)/lib
+INCLUDEDIR = $(PREFIX)/include
+MANDIR     = $(PREFIX)/share/man/man1
+COMPDIR    = $(PREFIX)/share/bash-completion/completions
 install:
-	$(MAKE) BUILD=build/install CONFIG_DIR=$(DATADIR) all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0755 build/install/fundledger $(DESTDIR)$(PREFIX)/bin/fundledger
+	$(MAKE) BUILD=$(INSTALL_BUILD) CONFIG_DIR=$(DATADIR) all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR) \
+		$(DESTDIR)$(COMPDIR) $(DESTDIR)$(INCLUDEDIR)/fundledger $(DESTDIR)$(LIBDIR)/pkgconfig
+	install -m 0755 $(INSTALL_BUILD)/fundledger $(DESTDIR)$(PREFIX)/bin/fundledger
 	install -m 0644 config/*.yaml $(DESTDIR)$(DATADIR)/
-	install -m 0644 docs/fundledger.1 $(DESTDIR)$(PREFIX)/share/man/man1/fundledger.1
+	install -m 0644 docs/fundledger.1 $(INSTALL_BUILD)/man/fundledger-*.1 $(DESTDIR)$(MANDIR)/
+	install -m 0644 tools/completion/fundledger.bash $(DESTDIR)$(COMPDIR)/fundledger
+	install -m 0644 include/fundledger/*.h $(DESTDIR)$(INCLUDEDIR)/fundledger/
+	install -m 0644 $(INSTALL_BUILD)/libfundledger.a $(DESTDIR)$(LIBDIR)/libfundledger.a
+	v=$$($(INSTALL_BUILD)/fundledger --version | sed -n 's/^fundledger \([^ ]*\) .*/\1/p') && test -n "$$v" && \
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e "s|@VERSION@|$$v|" -e 's|@PKGS@|$(PKGS)|' \
+		tools/fundledger.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/fundledger.pc
 
 clean:
 	rm -rf build

@@ -322,6 +322,7 @@ int fl_audit_export(fl_ledger *l, const char *dir, uint64_t *entries_out)
 	if ((err = fl_store_iter_new(&it, s, NULL)) < 0)
 		goto done;
 	while ((rc = fl_store_iter_next(it, &row)) == 1) {
+		fl_ledger_progress(l, row.seq, vr.entries);
 		if ((err = put_be(index, offset, 8)) < 0 || (err = put_be(entries, row.canon_len, 4)) < 0)
 			goto done;
 		if (fwrite(row.canon, 1, row.canon_len, entries) != row.canon_len) {

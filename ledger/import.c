@@ -18,6 +18,7 @@
 #include "fundledger/import.h"
 #include "fundledger/money.h"
 #include "fundledger/statement.h"
+#include "ledger_int.h"
 
 struct fl_csv {
 	const char *p;
@@ -370,10 +371,15 @@ int fl_import_csv_mem(fl_import_stats *out, fl_ledger *l, const char *name, cons
 	fl_append_status st;
 	unsigned char head[FL_HASH_LEN];
 	size_t line = 1;
+	uint64_t lines = 0; /* physical lines, the total for progress reports */
 	int err, rc, begun = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&im, 0, sizeof(im));
+	for (const char *p = data, *end = data + len; p < end; lines++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+	}
 	im.l = l;
 	im.cfg = fl_ledger_config(l);
 	im.name = name;
@@ -405,6 +411,7 @@ int fl_import_csv_mem(fl_import_stats *out, fl_ledger *l, const char *name, cons
 			goto located;
 		}
 		out->rows++;
+		fl_ledger_progress(l, rec.line, lines);
 		if ((err = row_entry(&im, &rec, &e)) < 0 || (err = fl_ledger_append(l, &e, &st)) < 0)
 			goto located;
 		if (st == FL_REPLAYED) {
@@ -441,6 +448,7 @@ int fl_import_csv_mem(fl_import_stats *out, fl_ledger *l, const char *name, cons
 		located_error(name, line);
 		goto done;
 	}
+	fl_ledger_progress(l, lines, lines);
 	err = fl_ledger_commit(l);
 	begun = 0;
 	goto done;
@@ -486,8 +494,9 @@ int fl_import_csv(fl_import_stats *out, fl_ledger *l, const char *path, const ch
 /* ---- bank statements ---- */
 
 /* Records one statement and its lines; a failure names the file line it came from. */
+/* total: the statements and lines of the whole file, for progress reports. */
 static int append_statement(fl_import_stats *out, fl_ledger *l, const char *name,
-			    const fl_statement *s)
+			    const fl_statement *s, uint64_t total)
 {
 	fl_entry e;
 	fl_append_status st;
@@ -508,6 +517,7 @@ static int append_statement(fl_import_stats *out, fl_ledger *l, const char *name
 	 * twice, whatever file it comes in. */
 	snprintf(e.idem, sizeof(e.idem), "stmt:%s:%s", s->account, s->id);
 	out->rows++;
+	fl_ledger_progress(l, out->rows, total);
 	out->statements++;
 	if ((err = fl_ledger_append(l, &e, &st)) < 0) {
 		fl_error_prefix("%s:%zu: statement %s: ", name, s->line, s->id);
@@ -542,6 +552,7 @@ static int append_statement(fl_import_stats *out, fl_ledger *l, const char *name
 		e.bank_reversal = ln->reversal ? 1 : 0;
 		snprintf(e.idem, sizeof(e.idem), "line:%s:%s", s->account, ln->ref);
 		out->rows++;
+		fl_ledger_progress(l, out->rows, total);
 		if ((err = fl_ledger_append(l, &e, &st)) < 0) {
 			fl_error_prefix("%s:%zu: line %s: ", name, ln->line, ln->ref);
 			return err;
@@ -570,6 +581,7 @@ int fl_import_statements(fl_import_stats *out, fl_ledger *l, const char *path,
 			 const char *recorded_by, const char *recorded_at)
 {
 	fl_statements ss = {NULL, 0};
+	uint64_t total = 0;
 	int err, begun = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -579,7 +591,9 @@ int fl_import_statements(fl_import_stats *out, fl_ledger *l, const char *path,
 		goto done;
 	begun = 1;
 	for (size_t i = 0; i < ss.n; i++)
-		if ((err = append_statement(out, l, path, &ss.items[i])) < 0)
+		total += 1 + ss.items[i].n_lines;
+	for (size_t i = 0; i < ss.n; i++)
+		if ((err = append_statement(out, l, path, &ss.items[i], total)) < 0)
 			goto done;
 	err = fl_ledger_commit(l);
 	begun = 0;

@@ -833,9 +833,11 @@ int fl_journal_write(fl_journal_stats *out, fl_ledger *l, fl_journal_format fmt,
 	memset(&qp, 0, sizeof(qp));
 	if ((err = fl_store_query(&it, w->s, FL_Q_JOURNAL, &qp)) < 0)
 		goto done;
-	while ((rc = fl_store_query_next(it, &row)) == 1)
+	while ((rc = fl_store_query_next(it, &row)) == 1) {
 		if ((err = one(w, &row)) < 0)
 			goto done;
+		fl_ledger_progress(l, w->st.entries, count);
+	}
 	if ((err = rc) < 0 || (err = flush(w, 1)) < 0)
 		goto done;
 	if (w->st.entries != count)

@@ -47,6 +47,8 @@ struct fl_ledger {
 	fl_rates rates; /* the rates that stand, for converting contributions */
 	fl_buf canon;
 	fl_buf scratch;
+	fl_progress_fn progress; /* fl_ledger_set_progress; NULL reports nothing */
+	void *progress_arg;
 	const fl_signer *signer; /* borrowed; NULL until fl_ledger_set_signer */
 	const fl_vkey *signer_key; /* its authorised treasurer key in cfg */
 	fl_tree *tree;           /* open during a batch */
@@ -144,6 +146,17 @@ void fl_ledger_free(fl_ledger *l)
 const char *fl_ledger_origin(const fl_ledger *l)
 {
 	return l->origin;
+}
+
+void fl_ledger_set_progress(fl_ledger *l, fl_progress_fn fn, void *arg)
+{
+	l->progress = fn;
+	l->progress_arg = arg;
+}
+
+void fl_ledger_progress(const fl_ledger *l, uint64_t done, uint64_t total)
+{
+	fl_progress_tick(l->progress, l->progress_arg, done, total);
 }
 
 const fl_config *fl_ledger_config(const fl_ledger *l)

@@ -24,4 +24,16 @@ void fl_entry_columns(fl_row *row, const fl_entry *e);
  */
 int fl_ledger_snapshot(fl_ledger **out, fl_ledger *l, uint64_t size) FL_WARN_UNUSED;
 
+/*
+ * Progress (progress.h): calls fn when done is a multiple of FL_PROGRESS_EVERY or reaches a
+ * known total, so that a loop may call this for every item at the cost of one division.
+ */
+static inline void fl_progress_tick(fl_progress_fn fn, void *arg, uint64_t done, uint64_t total)
+{
+	if (fn && (done % FL_PROGRESS_EVERY == 0 || done == total))
+		fn(arg, done, total);
+}
+/* The same with l's callback (fl_ledger_set_progress). */
+void fl_ledger_progress(const fl_ledger *l, uint64_t done, uint64_t total);
+
 #endif

@@ -618,7 +618,7 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_option
 	fl_tree *tiles = NULL;
 	fl_row row;
 	fl_hash hash;
-	uint64_t cp_size = 0;
+	uint64_t cp_size = 0, total = 0;
 	const char *cp_note = NULL, *col;
 	size_t cp_len = 0;
 	int err, rc, have_cp, own_tx = 0;
@@ -652,12 +652,14 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_option
 	    (err = fl_store_cp_iter_new(&cps, c.s)) < 0 ||
 	    (err = fl_tree_open(&tiles, c.s, FL_TREE_CHECK, 0)) < 0)
 		goto done;
-	if ((have_cp = fl_store_cp_iter_next(cps, &cp_size, &cp_note, &cp_len)) < 0) {
-		err = have_cp;
+	if ((have_cp = fl_store_cp_iter_next(cps, &cp_size, &cp_note, &cp_len)) < 0 ||
+	    (err = fl_store_head(c.s, &total, hash)) < 0) {
+		err = have_cp < 0 ? have_cp : err;
 		goto done;
 	}
 	while ((rc = fl_store_iter_next(it, &row)) == 1) {
 		fl_hash leaf;
+		fl_ledger_progress(l, row.seq, total);
 		if (row.hash_len != FL_HASH_LEN) {
 			err = bad_entry(&v, row.seq, "stored hash has a bad length");
 			goto done;
@@ -1136,6 +1138,8 @@ int fl_verify_bundle(fl_verify_result *out, const char *dir, const fl_verify_opt
 		if (eof)
 			break;
 		seq++;
+		if (opt)
+			fl_progress_tick(opt->progress, opt->progress_arg, seq, b.entries_n);
 		/* The index must point at this record, so that look-ups read what was verified. */
 		if (fread(x, 1, 8, b.index) != 8) {
 			err = bad_entry(&v, seq, "missing from entries.idx");

@@ -18,6 +18,7 @@
 #include "merkle.h"
 #include "money.h"
 #include "note.h"
+#include "progress.h"
 #include "reconcile.h"
 #include "statement.h"
 #include "audit.h"

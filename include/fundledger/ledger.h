@@ -19,6 +19,7 @@
 #include "crypto.h"
 #include "entry.h"
 #include "error.h"
+#include "progress.h"
 
 typedef struct fl_ledger fl_ledger;
 
@@ -47,6 +48,12 @@ const char *fl_ledger_origin(const fl_ledger *l);
 
 /* The configuration given at open (may be NULL); borrowed. */
 const fl_config *fl_ledger_config(const fl_ledger *l);
+
+/*
+ * Sets the progress callback (progress.h) of the long operations on l, with arg passed back
+ * to it; fn NULL (the default) reports nothing. arg is borrowed until it is replaced.
+ */
+void fl_ledger_set_progress(fl_ledger *l, fl_progress_fn fn, void *arg);
 
 /* Number of entries and the last entry's hash (zeros when empty). */
 int fl_ledger_head(fl_ledger *l, uint64_t *count, unsigned char hash[FL_HASH_LEN]) FL_WARN_UNUSED;

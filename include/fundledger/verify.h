@@ -29,6 +29,7 @@
 #include "ledger.h"
 #include "merkle.h"
 #include "note.h"
+#include "progress.h"
 
 typedef struct {
 	uint64_t entries;          /* entries checked */
@@ -50,6 +51,9 @@ typedef struct {
 	size_t n_keys;
 	int full;                 /* ledger only: the checks of fl_verify_database, in the same
 				   * read transaction, in place of quick_check */
+	fl_progress_fn progress;  /* bundle only (a ledger's is fl_ledger_set_progress): called
+				   * as progress.h says, with MANIFEST's count as total; or NULL */
+	void *progress_arg;
 } fl_verify_options;
 
 /*

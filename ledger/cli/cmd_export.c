@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "tty.h"
 
 int cmd_export(cli_ctx *ctx, int argc, char **argv)
 {
@@ -74,6 +75,7 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("export --format %s needs --out FILE (a new file, or - for "
 				       "standard output)", format);
 	if (strcmp(out, "-") == 0) {
+		cli_progress_begin("export", "entries", 1); /* not amid the output on a terminal */
 		err = iati ? fl_iati_write(NULL, ctx->ledger, year, ctx->now, cli_stdout_write, NULL)
 			   : fl_journal_write(&st, ctx->ledger, fmt, cli_stdout_write, NULL);
 		if (err < 0)

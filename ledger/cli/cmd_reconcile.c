@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tty.h"
 
 typedef struct {
 	cli_ctx *ctx;
@@ -124,11 +125,14 @@ static int on_pledge(void *p, const fl_pledge_report *r)
 	const char *ccy = e->currency;
 	if (o->fmt == FMT_TEXT) {
 		text_heading(o, SEC_PLEDGES);
-		printf("%6" PRIu64 "  %-8s %-5s %-3s %18s %18s %15s %18s %18s  %-10s  %s", r->seq,
+		/* Colour, on a terminal, for what calls for a reminder to the donor. */
+		int late = r->status == FL_PLEDGE_OVERDUE;
+		printf("%6" PRIu64 "  %-8s %-5s %-3s %18s %18s %15s %18s %18s  %-10s  %s%s%s", r->seq,
 		       e->donor, e->fund, ccy, money(o, r->pledged, ccy), money(o, r->paid, ccy),
 		       money(o, r->written_off, ccy), money(o, r->outstanding, ccy),
 		       money(o, r->overdue, ccy), r->next_due[0] ? r->next_due : "-",
-		       fl_pledge_status_name(r->status));
+		       late ? cli_sgr(stdout, CLI_SGR_RED) : "", fl_pledge_status_name(r->status),
+		       late ? cli_sgr(stdout, CLI_SGR_RESET) : "");
 		if (r->reversed_by)
 			printf(" by %" PRIu64, r->reversed_by);
 		putchar('\n');
@@ -219,13 +223,15 @@ static int on_proposal(void *p, const fl_proposal *r)
 		text_heading(o, SEC_PROPOSALS);
 		printf("  contribution %" PRIu64 " (%s to %s, %s %s, %s): ", r->contribution,
 		       r->donor, r->fund, r->currency, money(o, r->amount, r->currency), r->date);
+		/* A proposal or an ambiguity needs a decision: yellow on a colour terminal. */
+		const char *on = cli_sgr(stdout, CLI_SGR_YELLOW), *off = cli_sgr(stdout, CLI_SGR_RESET);
 		if (r->rule == FL_RULE_NONE)
 			printf("matches no pledge: %s\n", r->reason);
 		else if (r->rule == FL_RULE_AMBIGUOUS)
-			printf("ambiguous, pledges %s: %s; decide with 'fundledger match'\n", list,
-			       r->reason);
+			printf("%sambiguous%s, pledges %s: %s; decide with 'fundledger match'\n", on,
+			       off, list, r->reason);
 		else
-			printf("propose %s -> pledge %s [%s: %s]\n",
+			printf("%spropose%s %s -> pledge %s [%s: %s]\n", on, off,
 			       r->n == 1 ? money(o, r->amounts[0], r->currency) : "split", list,
 			       fl_match_rule_name(r->rule), r->reason);
 	} else if (o->fmt == FMT_CSV) {
@@ -272,7 +278,10 @@ static int on_bank(void *p, const fl_bank_item *b)
 	const char *ccy = b->currency;
 	if (o->fmt == FMT_TEXT) {
 		text_heading(o, SEC_BANK);
-		printf("  %-11s ", fl_bank_class_name(b->cls));
+		/* Every class here but "other" needs a decision: yellow on a colour terminal. */
+		int decide = b->cls != FL_BANK_OTHER;
+		printf("  %s%-11s%s ", decide ? cli_sgr(stdout, CLI_SGR_YELLOW) : "",
+		       fl_bank_class_name(b->cls), decide ? cli_sgr(stdout, CLI_SGR_RESET) : "");
 		if (b->line)
 			printf("line %" PRIu64 " (%s, %s %s, %s)", b->line, b->ref, ccy,
 			       money(o, b->line_amount, ccy), b->line_date);
@@ -365,10 +374,12 @@ static void text_totals(out_ctx *o, const fl_reconcile_totals *t)
 	       t->bank_ambiguous, t->bank_only, t->ledger_only, t->bank_differences,
 	       t->bank_other);
 	if (t->discrepancies)
-		printf("\n%" PRIu64 " item%s need%s a decision\n", t->discrepancies,
-		       t->discrepancies == 1 ? "" : "s", t->discrepancies == 1 ? "s" : "");
+		printf("\n%s%" PRIu64 " item%s need%s a decision%s\n", cli_sgr(stdout, CLI_SGR_YELLOW),
+		       t->discrepancies, t->discrepancies == 1 ? "" : "s",
+		       t->discrepancies == 1 ? "s" : "", cli_sgr(stdout, CLI_SGR_RESET));
 	else
-		printf("\nReconciled: nothing needs a decision\n");
+		printf("\n%sReconciled%s: nothing needs a decision\n", cli_sgr(stdout, CLI_SGR_GREEN),
+		       cli_sgr(stdout, CLI_SGR_RESET));
 }
 
 static void csv_totals(out_ctx *o, const fl_reconcile_totals *t)

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 
 #include "cli.h"
+#include "tty.h"
 
 int cmd_verify(cli_ctx *ctx, int argc, char **argv)
 {
@@ -18,7 +19,7 @@ int cmd_verify(cli_ctx *ctx, int argc, char **argv)
 					     {NULL, 0, NULL, 0}};
 	const char *trusted = NULL, *bundle = NULL;
 	fl_buf tr = FL_BUF_INIT, root = FL_BUF_INIT;
-	fl_verify_options opt = {NULL, 0, NULL, NULL, 0, 0};
+	fl_verify_options opt = {NULL, 0, NULL, NULL, 0, 0, NULL, NULL};
 	fl_key_role roles[CLI_MAX_KEYS];
 	fl_verify_result r;
 	cli_vkeys ks;
@@ -62,6 +63,7 @@ int cmd_verify(cli_ctx *ctx, int argc, char **argv)
 		if (!ks.n)
 			fprintf(stderr, "fundledger: note: trusting the keys inside the bundle; pin "
 					"them with --key\n");
+		opt.progress = cli_progress;
 		err = fl_verify_bundle(&r, bundle, &opt);
 	} else {
 		if ((rc = cli_open_ledger(ctx, 1)) != 0) {
@@ -71,15 +73,18 @@ int cmd_verify(cli_ctx *ctx, int argc, char **argv)
 		err = fl_verify_ledger(&r, ctx->ledger, &opt);
 	}
 	fl_buf_free(&tr);
+	cli_progress_end();
 	if (err < 0) {
+		const char *red = cli_sgr(stderr, CLI_SGR_RED), *off = cli_sgr(stderr, CLI_SGR_RESET);
 		if (err == FL_EVERIFY && r.bad_seq)
-			fprintf(stderr, "FAILED at entry %" PRIu64 " (%" PRIu64
+			fprintf(stderr, "%sFAILED%s at entry %" PRIu64 " (%" PRIu64
 					" entries before it verified)\n",
-				r.bad_seq, r.bad_seq - 1 < r.entries ? r.bad_seq - 1 : r.entries);
+				red, off, r.bad_seq,
+				r.bad_seq - 1 < r.entries ? r.bad_seq - 1 : r.entries);
 		else if (err == FL_EVERIFY && r.bad_checkpoint)
-			fprintf(stderr, "FAILED at the checkpoint of size %" PRIu64 " (%" PRIu64
+			fprintf(stderr, "%sFAILED%s at the checkpoint of size %" PRIu64 " (%" PRIu64
 					" entries before it verified)\n",
-				r.bad_checkpoint, r.entries);
+				red, off, r.bad_checkpoint, r.entries);
 		return cli_fail(err);
 	}
 	fl_hex_encode(hex, r.head, FL_HASH_LEN);
@@ -87,7 +92,8 @@ int cmd_verify(cli_ctx *ctx, int argc, char **argv)
 		fl_buf_free(&root);
 		return cli_fail(err);
 	}
-	printf("OK %" PRIu64 " entries, head %s\n", r.entries, hex);
+	printf("%sOK%s %" PRIu64 " entries, head %s\n", cli_sgr(stdout, CLI_SGR_GREEN),
+	       cli_sgr(stdout, CLI_SGR_RESET), r.entries, hex);
 	printf("root %s, %" PRIu64 " signed checkpoints, %" PRIu64 " cosignatures\n",
 	       fl_buf_cstr(&root), r.checkpoints, r.cosignatures);
 	if (r.trusted)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "tty.h"
 
 #ifndef FL_VERSION
 #define FL_VERSION "0"
@@ -199,6 +200,7 @@ int cli_open_ledger(cli_ctx *ctx, int readonly)
 	if ((err = fl_ledger_open(&ctx->ledger, ctx->ledger_path, ctx->cfg,
 				  readonly ? FL_OPEN_READONLY : 0)) < 0)
 		return cli_fail(err);
+	fl_ledger_set_progress(ctx->ledger, cli_progress, NULL);
 	return 0;
 }
 
@@ -281,7 +283,10 @@ int main(int argc, char **argv)
 	}
 	first = optind;
 	optind = 0; /* glibc: re-initialise getopt; each command parses from its own argv[1] */
+	/* Import counts the lines of its file; the other long operations count entries. */
+	cli_progress_begin(cmd->name, cmd->fn == cmd_import ? "lines" : "entries", 0);
 	rc = cmd->fn(&ctx, argc - first, argv + first);
+	cli_progress_end();
 done:
 	fl_ledger_free(ctx.ledger);
 	fl_signer_free(ctx.signer);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tty.h"
 
 int cli_exit_code(int code)
 {
@@ -25,9 +26,18 @@ int cli_exit_code(int code)
 	}
 }
 
+/* "fundledger: ", after the progress line is erased; in bold red on a colour terminal. */
+static void error_prefix(void)
+{
+	cli_progress_end();
+	fprintf(stderr, "%sfundledger:%s ", cli_sgr(stderr, CLI_SGR_BOLD_RED),
+		cli_sgr(stderr, CLI_SGR_RESET));
+}
+
 int cli_fail(int code)
 {
-	fprintf(stderr, "fundledger: %s\n", fl_error_last());
+	error_prefix();
+	fprintf(stderr, "%s\n", fl_error_last());
 	return cli_exit_code(code);
 }
 
@@ -40,7 +50,8 @@ int cli_usage_error(const char *fmt, ...)
 	va_end(ap);
 	/* Through the error record, whose guard makes what the user typed safe to print. */
 	fl_error_set(FL_EINVALID, "%s", msg);
-	fprintf(stderr, "fundledger: %s\n", fl_error_last());
+	error_prefix();
+	fprintf(stderr, "%s\n", fl_error_last());
 	return EXIT_USAGE;
 }
 
