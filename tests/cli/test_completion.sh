@@ -41,7 +41,7 @@ comp_is "--donor --format --from --fund --help --kind --to" "log's options" log 
 comp_is "--full" "verify --fu" verify --fu
 comp_is "text csv json" "log --format values" log --format ""
 comp_is "text json hex" "show --format values" show 3 --format ""
-comp_is "bundle ledger hledger beancount" "export --format values" export --format ""
+comp_is "bundle ledger hledger beancount iati" "export --format values" export --format ""
 comp_is "html md csv json" "report --format values" report --year 2026 --format ""
 comp_is "hledger" "export --format h" export --format h
 comp_is "bankline bankmatch" "log --kind b" log --kind b
