@@ -1,6 +1,7 @@
 /*
- * cmd_show.c: fundledger show SEQ. One entry in full, as JSON, or its canonical bytes in hex
- * (the exact input of its SHA-256 hash: `show N --format hex | xxd -r -p | sha256sum`).
+ * cmd_show.c: fundledger show SEQ. One entry in full, as log's CSV or JSON record
+ * (docs/OUTPUT.md), or its canonical bytes in hex (the exact input of its SHA-256 hash:
+ * `show N --format hex | xxd -r -p | sha256sum`).
  */
 #include <getopt.h>
 
@@ -23,8 +24,6 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
 		if ((err = cli_format_parse(&fmt, optarg, 1)) < 0)
 			return cli_fail(err);
 	}
-	if (fmt == FMT_CSV)
-		return cli_usage_error("show prints text, json or hex");
 	if (argc - optind != 1)
 		return cli_usage_error("show takes one entry: a sequence number or ref");
 	if ((err = cli_seq(ctx, &seq, argv[optind], "entry")) < 0 ||
@@ -37,6 +36,10 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
 		for (size_t i = 0; i < canon.len; i++)
 			printf("%02x", canon.data[i]);
 		putchar('\n');
+	} else if (fmt == FMT_CSV) {
+		/* log's columns, one row. */
+		cli_entry_csv_header(stdout);
+		cli_entry_csv(ctx, stdout, &e, hash, by);
 	} else if (fmt == FMT_JSON) {
 		cli_entry_json(ctx, stdout, &e, hash, by);
 		putchar('\n');

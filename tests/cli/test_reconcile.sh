@@ -264,8 +264,8 @@ pledge 2 '{"status": "overdue", "overdue": "500.01", "next_due": "2026-12-31"}' 
 jis '[.totals.usd.overdue, .totals.usd.pledges_without_rate,
 	(.totals.currencies[] | select(.currency == "EUR") | .overdue)]' '["333333.33", 1, "500.01"]' \
 	"s3: USD overdue leaves out the pledge without a rate, which is counted"
-jis '.pledges[] | select(.seq == 2) | has("usd_pledged")' 'false' \
-	"s3: a pledge without a rate on its date has no USD figures"
+jis '.pledges[] | select(.seq == 2) | [has("usd_pledged"), .usd_pledged, .fx_difference]' \
+	'[true, null, null]' "s3: a pledge without a rate on its date has null USD figures"
 rec 0 "s3 as of 2027-12-31" --as-of 2027-12-31
 pledge 1 '{"status": "overdue", "paid": "533333.34", "outstanding": "466666.66",
 	"overdue": "133333.33", "next_due": "2027-06-30", "matches": 2}' \
@@ -780,7 +780,7 @@ expect 0 "m: contribution naming neither" fl contribute --donor SWE --fund UPRP 
 rec 1 "m: ambiguous"
 jis '.receipts' '[{"contribution": 3, "rule": "ambiguous", "fund": "UPRP", "donor": "SWE",
 	"currency": "USD", "date": "2026-02-01", "unapplied": "100000.00",
-	"pledges": [{"pledge": 1}, {"pledge": 2}],
+	"pledges": [{"pledge": 1, "amount": null}, {"pledge": 2, "amount": null}],
 	"reason": "pledges 1 and 2 are both due 2026-12-31 for this amount"}]' \
 	"m: two pledges due the same day fit exactly: ambiguous"
 jis '[.totals.receipts.ambiguous, .discrepancies]' '[1, 1]' "m: one ambiguous receipt"
