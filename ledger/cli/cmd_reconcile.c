@@ -177,7 +177,10 @@ static int on_pledge(void *p, const fl_pledge_report *r)
 		for (size_t i = 0; i < e->n_years; i++)
 			printf("%s%u", i ? ", " : "", e->years[i]);
 		printf("]");
-		json_key_str("next_due", r->next_due, 1);
+		if (r->next_due[0])
+			json_key_str("next_due", r->next_due, 1);
+		else
+			json_key_raw("next_due", "");
 		json_key_str("pledged", money(o, r->pledged, ccy), 1);
 		json_key_str("paid", money(o, r->paid, ccy), 1);
 		json_key_str("written_off", money(o, r->written_off, ccy), 1);

@@ -198,7 +198,7 @@ same "$(head -n 1 "$OUT")" "applied 1 match and 0 bank matches (entries 5-5)" \
 same "$(count)" 5 "s2: five entries"
 rec 0 "s2 after --apply"
 pledge 1 '{"status": "overpaid", "pledged": "250000.00", "paid": "280000.00",
-	"written_off": "0.00", "outstanding": "-30000.00", "overdue": "0.00", "next_due": "",
+	"written_off": "0.00", "outstanding": "-30000.00", "overdue": "0.00", "next_due": null,
 	"matches": 2, "usd_pledged": "250000.00", "usd_paid": "280000.00",
 	"usd_outstanding": "-30000.00", "usd_received": "280000.00", "fx_difference": "0.00"}' \
 	"s2: overpaid by 30,000.00"
@@ -476,7 +476,7 @@ pledge 2 '{"status": "overdue", "paid": "30000.00", "written_off": "0.00",
 	"usd_outstanding": "25000.02"}' "s6: before the write-off the rest is overdue"
 rec 0 "s6 as of today"
 pledge 2 '{"status": "written off", "pledged": "50000.02", "paid": "30000.00",
-	"written_off": "20000.02", "outstanding": "0.00", "overdue": "0.00", "next_due": "",
+	"written_off": "20000.02", "outstanding": "0.00", "overdue": "0.00", "next_due": null,
 	"usd_pledged": "62500.02", "usd_paid": "37500.00", "usd_written_off": "25000.02",
 	"usd_outstanding": "0.00", "usd_received": "37500.00", "fx_difference": "0.00"}' \
 	"s6: written off; USD ties rounded to even"
