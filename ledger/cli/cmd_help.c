@@ -3,8 +3,8 @@
  * uses them; as CSV or JSON, the command table itself (for completion scripts), with the
  * fields of docs/OUTPUT.md.
  */
-#include <getopt.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "output.h"
 
@@ -32,20 +32,13 @@ static int help_table(cli_format fmt, const cli_command *only)
 int cmd_help(cli_ctx *ctx, int argc, char **argv)
 {
 	static const char *const groups[] = {"treasurer", "auditor", "trustee", "everyone"};
-	static const struct option opts[] = {{"format", required_argument, NULL, 'o'},
-					     {NULL, 0, NULL, 0}};
 	const cli_command *c = NULL;
 	cli_format fmt = FMT_TEXT;
-	int o, err;
+	int rc;
 	(void)ctx;
-	opterr = 0;
 	optind = 0; /* main does not reset getopt before help */
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (o != 'o')
-			return cli_bad_option(argc, argv);
-		if ((err = cli_format_parse(&fmt, optarg, 0)) < 0)
-			return cli_fail(err);
-	}
+	if ((rc = cli_format_only(argc, argv, &fmt, 0)) != 0)
+		return rc;
 	if (argc - optind > 1)
 		return cli_usage_error("help takes at most one command");
 	if (argc - optind == 1 && !(c = cli_find(argv[optind])))

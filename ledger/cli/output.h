@@ -18,13 +18,25 @@
 
 typedef struct {
 	FILE *f;
-	cli_format fmt;          /* FMT_CSV or FMT_JSON */
+	cli_format fmt;		 /* FMT_CSV or FMT_JSON */
 	const char *const *name; /* the field names, NULL-terminated; borrowed */
 	size_t n_fields;
-	int array;               /* JSON: an array of records, else exactly one object */
-	size_t rows;             /* records begun */
-	size_t col;              /* the next field of the current record */
+	int array;   /* JSON: an array of records, else exactly one object */
+	size_t rows; /* records begun */
+	size_t col;  /* the next field of the current record */
 } cli_table;
+
+/*
+ * Parses a command whose only option is --format (text, csv, json, and hex when allow_hex),
+ * leaving optind at the first operand. 0, or the exit code after reporting the error.
+ */
+int cli_format_only(int argc, char **argv, cli_format *out, int allow_hex);
+
+/*
+ * The summary of a CSV import (statement 0) or a statement import (statement 1) as one CSV
+ * record or JSON object, with the fields of docs/OUTPUT.md.
+ */
+void cli_import_record(cli_format fmt, const char *file, const fl_import_stats *st, int statement);
 
 /* Starts a table on f and writes the CSV header or the JSON array's opening bracket. */
 void cli_table_begin(cli_table *t, FILE *f, cli_format fmt, const char *const *names, int array);
