@@ -5,7 +5,8 @@
  * Prints both reconciliations (pledges against receipts, the bank against the ledger) as the
  * engine streams them, then the totals. Exits 1 when anything needs a decision, so a script
  * can gate on it. --apply first records the unambiguous proposals (one signed batch), then
- * reports on the result. Field names of the machine formats are in docs/RECONCILE.md.
+ * reports on the result. Field names of the machine formats are in docs/OUTPUT.md; every JSON
+ * object has all of its keys, null where a value does not apply.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -174,11 +175,16 @@ static int on_pledge(void *p, const fl_pledge_report *r)
 		json_key_str("date", e->date, 1);
 		if (e->announcement[0])
 			json_key_str("announcement", e->announcement, 1);
+		else
+			json_key_raw("announcement", "");
 		printf(", \"years\": [");
 		for (size_t i = 0; i < e->n_years; i++)
 			printf("%s%u", i ? ", " : "", e->years[i]);
 		printf("]");
-		json_key_str("next_due", r->next_due, 1);
+		if (r->next_due[0])
+			json_key_str("next_due", r->next_due, 1);
+		else
+			json_key_raw("next_due", "");
 		json_key_str("pledged", money(o, r->pledged, ccy), 1);
 		json_key_str("paid", money(o, r->paid, ccy), 1);
 		json_key_str("written_off", money(o, r->written_off, ccy), 1);
@@ -192,6 +198,12 @@ static int on_pledge(void *p, const fl_pledge_report *r)
 			json_key_str("usd_outstanding", money(o, r->usd_outstanding, "USD"), 1);
 			json_key_str("usd_received", money(o, r->usd_received, "USD"), 1);
 			json_key_str("fx_difference", money(o, r->fx_difference, "USD"), 1);
+		} else {
+			static const char *const usd[] = {"usd_pledged",     "usd_paid",
+							  "usd_written_off", "usd_outstanding",
+							  "usd_received",    "fx_difference"};
+			for (size_t i = 0; i < sizeof(usd) / sizeof(usd[0]); i++)
+				json_key_raw(usd[i], "");
 		}
 		putchar('}');
 	}
@@ -263,6 +275,8 @@ static int on_proposal(void *p, const fl_proposal *r)
 			printf("%s{\"pledge\": %" PRIu64, i ? ", " : "", r->pledges[i]);
 			if (applies)
 				json_key_str("amount", money(o, r->amounts[i], r->currency), 1);
+			else
+				json_key_raw("amount", "");
 			putchar('}');
 		}
 		printf("]");
@@ -319,11 +333,20 @@ static int on_bank(void *p, const fl_bank_item *b)
 			json_key_str("line_date", b->line_date, 1);
 			json_key_str("ref", b->ref, 1);
 			json_key_str("debtor", b->debtor, 1);
+		} else {
+			json_key_raw("line_amount", "");
+			json_key_raw("line_date", "");
+			json_key_raw("ref", "");
+			json_key_raw("debtor", "");
 		}
 		if (b->contribution) {
 			json_key_str("ledger_amount", money(o, b->ledger_amount, ccy), 1);
 			json_key_str("ledger_date", b->ledger_date, 1);
 			json_key_str("donor", b->donor, 1);
+		} else {
+			json_key_raw("ledger_amount", "");
+			json_key_raw("ledger_date", "");
+			json_key_raw("donor", "");
 		}
 		json_key_str("reason", b->reason, 1);
 		putchar('}');

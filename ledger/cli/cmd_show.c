@@ -1,30 +1,23 @@
 /*
- * cmd_show.c: fundledger show SEQ. One entry in full, as JSON, or its canonical bytes in hex
- * (the exact input of its SHA-256 hash: `show N --format hex | xxd -r -p | sha256sum`).
+ * cmd_show.c: fundledger show SEQ. One entry in full, as log's CSV or JSON record
+ * (docs/OUTPUT.md), or its canonical bytes in hex (the exact input of its SHA-256 hash:
+ * `show N --format hex | xxd -r -p | sha256sum`).
  */
-#include <getopt.h>
+#include <unistd.h>
 
-#include "cli.h"
+#include "output.h"
 
 int cmd_show(cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"format", required_argument, NULL, 'o'},
-					     {NULL, 0, NULL, 0}};
 	cli_format fmt = FMT_TEXT;
 	fl_buf canon = FL_BUF_INIT;
 	fl_entry e;
 	unsigned char hash[FL_HASH_LEN];
 	uint64_t seq, by = 0;
-	int c, err;
+	int rc, err;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'o')
-			return cli_bad_option(argc, argv);
-		if ((err = cli_format_parse(&fmt, optarg, 1)) < 0)
-			return cli_fail(err);
-	}
-	if (fmt == FMT_CSV)
-		return cli_usage_error("show prints text, json or hex");
+	if ((rc = cli_format_only(argc, argv, &fmt, 1)) != 0)
+		return rc;
 	if (argc - optind != 1)
 		return cli_usage_error("show takes one entry: a sequence number or ref");
 	if ((err = cli_seq(ctx, &seq, argv[optind], "entry")) < 0 ||
@@ -37,6 +30,10 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
 		for (size_t i = 0; i < canon.len; i++)
 			printf("%02x", canon.data[i]);
 		putchar('\n');
+	} else if (fmt == FMT_CSV) {
+		/* log's columns, one row. */
+		cli_entry_csv_header(stdout);
+		cli_entry_csv(ctx, stdout, &e, hash, by);
 	} else if (fmt == FMT_JSON) {
 		cli_entry_json(ctx, stdout, &e, hash, by);
 		putchar('\n');

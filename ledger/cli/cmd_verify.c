@@ -3,12 +3,40 @@
  * "OK ..." and exit 0, or the first bad entry or checkpoint and exit 1. --full checks the
  * ledger's database file with SQLite's integrity_check (every index against its table) in
  * place of quick_check, in the same read transaction as the rest.
+ * --format csv|json prints the same outcome as one record (docs/OUTPUT.md), on failure too;
+ * the messages still go to stderr and the exit status is the same.
  */
 #include <getopt.h>
 #include <inttypes.h>
 
 #include "cli.h"
+#include "output.h"
 #include "tty.h"
+
+static const char *const FIELDS[] = {"status", "entries", "head", "root", "checkpoints",
+				     "cosignatures", "trusted_size", "bad_seq",
+				     "bad_checkpoint", "reason", NULL};
+
+/* The outcome as one record; head and root are NULL on failure, reason NULL on success. */
+static void print_record(cli_format fmt, const fl_verify_result *r, uint64_t entries,
+			 const char *head, const char *root, const char *reason)
+{
+	cli_table t;
+	cli_table_begin(&t, stdout, fmt, FIELDS, 0);
+	cli_table_row(&t);
+	cli_table_str(&t, reason ? "failed" : "ok");
+	cli_table_u64(&t, entries, 0);
+	cli_table_str(&t, head);
+	cli_table_str(&t, root);
+	cli_table_u64(&t, r->checkpoints, 0);
+	cli_table_u64(&t, r->cosignatures, 0);
+	cli_table_u64(&t, r->trusted ? r->trusted_size : 0, 1);
+	cli_table_u64(&t, r->bad_seq, 1);
+	cli_table_u64(&t, r->bad_checkpoint, 1);
+	cli_table_str(&t, reason);
+	cli_table_end_row(&t);
+	cli_table_end(&t);
+}
 
 int cmd_verify(cli_ctx *ctx, int argc, char **argv)
 {
@@ -16,14 +44,16 @@ int cmd_verify(cli_ctx *ctx, int argc, char **argv)
 					     {"trusted", required_argument, NULL, 't'},
 					     {"bundle", required_argument, NULL, 'b'},
 					     {"key", required_argument, NULL, 'k'},
+					     {"format", required_argument, NULL, 'o'},
 					     {NULL, 0, NULL, 0}};
 	const char *trusted = NULL, *bundle = NULL;
 	fl_buf tr = FL_BUF_INIT, root = FL_BUF_INIT;
 	fl_verify_options opt = {NULL, 0, NULL, NULL, 0, 0, NULL, NULL};
 	fl_key_role roles[CLI_MAX_KEYS];
-	fl_verify_result r;
+	fl_verify_result r = {0};
 	cli_vkeys ks;
 	char hex[FL_HASH_HEX_LEN + 1];
+	cli_format fmt = FMT_TEXT;
 	int c, err, rc;
 
 	ks.n = 0;
@@ -34,6 +64,10 @@ int cmd_verify(cli_ctx *ctx, int argc, char **argv)
 		case 'b': bundle = optarg; break;
 		case 'k':
 			if ((err = cli_add_vkey(&ks, optarg)) < 0)
+				return cli_fail(err);
+			break;
+		case 'o':
+			if ((err = cli_format_parse(&fmt, optarg, 0)) < 0)
 				return cli_fail(err);
 			break;
 		default: return cli_bad_option(argc, argv);
@@ -75,6 +109,12 @@ int cmd_verify(cli_ctx *ctx, int argc, char **argv)
 	fl_buf_free(&tr);
 	cli_progress_end();
 	if (err < 0) {
+		if (err == FL_EVERIFY && fmt != FMT_TEXT) {
+			uint64_t before = r.bad_seq && r.bad_seq - 1 < r.entries ? r.bad_seq - 1
+										 : r.entries;
+			print_record(fmt, &r, before, NULL, NULL, fl_error_last());
+			fflush(stdout);
+		}
 		const char *red = cli_sgr(stderr, CLI_SGR_RED), *off = cli_sgr(stderr, CLI_SGR_RESET);
 		if (err == FL_EVERIFY && r.bad_seq)
 			fprintf(stderr, "%sFAILED%s at entry %" PRIu64 " (%" PRIu64
@@ -92,12 +132,17 @@ int cmd_verify(cli_ctx *ctx, int argc, char **argv)
 		fl_buf_free(&root);
 		return cli_fail(err);
 	}
-	printf("%sOK%s %" PRIu64 " entries, head %s\n", cli_sgr(stdout, CLI_SGR_GREEN),
-	       cli_sgr(stdout, CLI_SGR_RESET), r.entries, hex);
-	printf("root %s, %" PRIu64 " signed checkpoints, %" PRIu64 " cosignatures\n",
-	       fl_buf_cstr(&root), r.checkpoints, r.cosignatures);
-	if (r.trusted)
-		printf("extends the trusted checkpoint at size %" PRIu64 "\n", r.trusted_size);
+	if (fmt != FMT_TEXT) {
+		print_record(fmt, &r, r.entries, hex, fl_buf_cstr(&root), NULL);
+	} else {
+		printf("%sOK%s %" PRIu64 " entries, head %s\n", cli_sgr(stdout, CLI_SGR_GREEN),
+		       cli_sgr(stdout, CLI_SGR_RESET), r.entries, hex);
+		printf("root %s, %" PRIu64 " signed checkpoints, %" PRIu64 " cosignatures\n",
+		       fl_buf_cstr(&root), r.checkpoints, r.cosignatures);
+		if (r.trusted)
+			printf("extends the trusted checkpoint at size %" PRIu64 "\n",
+			       r.trusted_size);
+	}
 	fl_buf_free(&root);
 	return cli_finish_stdout();
 }

@@ -45,9 +45,9 @@ const cli_command cli_commands[] = {
 	{"writeoff", cmd_writeoff, CMD_WRITE, "treasurer",
 	 "PLEDGE (--amount A | --all) --reason TEXT [--date D] [--ref KEY]",
 	 "Write off all or part of what is left on a pledge."},
-	{"import", cmd_import, CMD_WRITE, "treasurer", "FILE.csv",
+	{"import", cmd_import, CMD_WRITE, "treasurer", "[--format text|csv|json] FILE.csv",
 	 "Import pledges, contributions and rates from CSV, all or nothing (docs/CSV.md)."},
-	{"statement", cmd_statement, CMD_WRITE, "treasurer", "import FILE",
+	{"statement", cmd_statement, CMD_WRITE, "treasurer", "import [--format text|csv|json] FILE",
 	 "Import a bank statement (camt.053 or CSV, docs/STATEMENTS.md), all or nothing."},
 	{"reconcile", cmd_reconcile, CMD_NO_LEDGER, "treasurer",
 	 "[--fund F] [--donor D] [--as-of DATE] [--format text|csv|json] [--apply]",
@@ -66,13 +66,13 @@ const cli_command cli_commands[] = {
 	{"log", cmd_log, CMD_READONLY, "everyone",
 	 "[--fund F] [--donor D] [--kind K] [--from D] [--to D] [--format text|csv|json]",
 	 "List entries, oldest first."},
-	{"show", cmd_show, CMD_READONLY, "everyone", "SEQ|REF [--format text|json|hex]",
+	{"show", cmd_show, CMD_READONLY, "everyone", "SEQ|REF [--format text|csv|json|hex]",
 	 "Show one entry in full, or its canonical bytes in hex."},
 	{"totals", cmd_totals, CMD_READONLY, "everyone",
 	 "[--fund F] [--from D] [--to D] [--format text|csv|json]",
 	 "Pledged, received and written off, per fund and currency, with USD received."},
 	{"verify", cmd_verify, CMD_NO_LEDGER | CMD_NO_CONFIG, "auditor",
-	 "[--full] [--trusted CHECKPOINT] [--bundle DIR] [--key VKEY]...",
+	 "[--full] [--trusted CHECKPOINT] [--bundle DIR] [--key VKEY]... [--format text|csv|json]",
 	 "Recompute every hash, the Merkle tree and every signature; exit 1 naming the first "
 	 "bad entry or checkpoint. --full also compares every index of the database file with "
 	 "its table (SQLite's integrity_check)."},
@@ -97,7 +97,8 @@ const cli_command cli_commands[] = {
 	{"key", cmd_key, CMD_NO_LEDGER | CMD_NO_CONFIG, "everyone",
 	 "generate --name NAME [--role treasurer|auditor] [--out FILE]",
 	 "Create an Ed25519 key, encrypted with a passphrase; print its verifier key."},
-	{"help", cmd_help, CMD_NO_LEDGER, "everyone", "[COMMAND]", "Show help."},
+	{"help", cmd_help, CMD_NO_LEDGER, "everyone", "[COMMAND] [--format text|csv|json]",
+	 "Show help."},
 	{NULL, NULL, 0, NULL, NULL, NULL},
 };
 

@@ -1,7 +1,8 @@
 /*
  * util.c: helpers shared by the commands: error reporting and exit codes, option value
  * parsers, and the text, CSV and JSON writers for entries. The field names of the CSV and
- * JSON forms are stable and documented in docs/FORMAT.md ("Machine-readable output").
+ * JSON forms are stable and documented in docs/OUTPUT.md; every JSON object has every key,
+ * in that order, with null where the entry has no value.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -424,20 +425,36 @@ void cli_entry_csv(const cli_ctx *ctx, FILE *f, const fl_entry *e,
 	fputc('\n', f);
 }
 
+/* A key with a string, or null for an empty one. */
 static void json_kv(FILE *f, const char *k, const char *v, int *first)
 {
-	if (!v[0])
-		return;
 	fprintf(f, "%s\"%s\": ", *first ? "" : ", ", k);
-	cli_json_string(f, v);
+	if (v[0])
+		cli_json_string(f, v);
+	else
+		fputs("null", f);
 	*first = 0;
 }
 
+/* A key with a number, or null for 0 (sequence numbers start at 1). */
 static void json_num(FILE *f, const char *k, uint64_t v, int *first)
 {
-	if (!v)
-		return;
-	fprintf(f, "%s\"%s\": %" PRIu64, *first ? "" : ", ", k, v);
+	fprintf(f, "%s\"%s\": ", *first ? "" : ", ", k);
+	if (v)
+		fprintf(f, "%" PRIu64, v);
+	else
+		fputs("null", f);
+	*first = 0;
+}
+
+/* A key with a signed count of minor units, or null when the entry has none. */
+static void json_minor(FILE *f, const char *k, int64_t v, int has, int *first)
+{
+	fprintf(f, "%s\"%s\": ", *first ? "" : ", ", k);
+	if (has)
+		fprintf(f, "%" PRId64, v);
+	else
+		fputs("null", f);
 	*first = 0;
 }
 
@@ -459,11 +476,10 @@ void cli_entry_json(const cli_ctx *ctx, FILE *f, const fl_entry *e,
 	json_kv(f, "donor", e->donor, &first);
 	json_kv(f, "currency", e->currency, &first);
 	json_kv(f, "amount", amt, &first);
-	if (has_amount(e))
-		fprintf(f, ", \"amount_minor\": %" PRId64, e->amount);
+	json_minor(f, "amount_minor", e->amount, has_amount(e), &first);
 	json_kv(f, "usd", usd, &first);
-	if (e->kind == FL_KIND_CONTRIBUTION || e->kind == FL_KIND_MATCH)
-		fprintf(f, ", \"usd_cents\": %" PRId64, e->usd);
+	json_minor(f, "usd_cents", e->usd,
+		   e->kind == FL_KIND_CONTRIBUTION || e->kind == FL_KIND_MATCH, &first);
 	json_kv(f, "rate", rate, &first);
 	json_num(f, "rate_seq", e->rate_seq, &first);
 	json_num(f, "pledge", e->pledge, &first);
@@ -473,6 +489,8 @@ void cli_entry_json(const cli_ctx *ctx, FILE *f, const fl_entry *e,
 		for (size_t i = 0; i < e->n_years; i++)
 			fprintf(f, "%s%u", i ? ", " : "", e->years[i]);
 		fputc(']', f);
+	} else {
+		fprintf(f, ", \"years\": null");
 	}
 	json_kv(f, "due", e->due, &first);
 	json_kv(f, "bank_ref", e->bank_ref, &first);
@@ -491,8 +509,7 @@ void cli_entry_json(const cli_ctx *ctx, FILE *f, const fl_entry *e,
 		char op[FL_MONEY_STR_MAX], cl[FL_MONEY_STR_MAX];
 		entry_v2_values(ctx, e, settled, srate, op, cl);
 		json_num(f, "contribution", e->contribution, &first);
-		if (e->kind == FL_KIND_MATCH)
-			fprintf(f, ", \"settled_minor\": %" PRId64, e->settled);
+		json_minor(f, "settled_minor", e->settled, e->kind == FL_KIND_MATCH, &first);
 		json_kv(f, "settle_rate", srate, &first);
 		json_num(f, "settle_rate_seq", e->settle_rate_seq, &first);
 		json_num(f, "statement", e->statement, &first);
@@ -502,16 +519,14 @@ void cli_entry_json(const cli_ctx *ctx, FILE *f, const fl_entry *e,
 		json_kv(f, "from", e->from, &first);
 		json_kv(f, "opening", op, &first);
 		json_kv(f, "closing", cl, &first);
-		if (e->kind == FL_KIND_STATEMENT)
-			fprintf(f, ", \"lines\": %" PRIu64, e->lines);
+		json_minor(f, "lines", (int64_t)e->lines, e->kind == FL_KIND_STATEMENT, &first);
 		json_kv(f, "direction", e->direction, &first);
 		json_kv(f, "booked", e->booked, &first);
 		json_kv(f, "entry_ref", e->entry_ref, &first);
 		json_kv(f, "end_to_end", e->end_to_end, &first);
 		json_kv(f, "debtor", e->debtor, &first);
 		json_kv(f, "remittance", e->remittance, &first);
-		if (e->bank_reversal)
-			fprintf(f, ", \"bank_reversal\": true");
+		fprintf(f, ", \"bank_reversal\": %s", e->bank_reversal ? "true" : "false");
 	}
 	fputc('}', f);
 }

@@ -40,7 +40,9 @@ comp_is "--amount --announcement --currency --date --donor --donor-ref --due --e
 comp_is "--donor --format --from --fund --help --kind --to" "log's options" log --
 comp_is "--full" "verify --fu" verify --fu
 comp_is "text csv json" "log --format values" log --format ""
-comp_is "text json hex" "show --format values" show 3 --format ""
+comp_is "text csv json hex" "show --format values" show 3 --format ""
+comp_is "text csv json" "help --format values" help --format ""
+comp_is "--format --help" "help's options" help --
 comp_is "bundle ledger hledger beancount iati" "export --format values" export --format ""
 comp_is "html md csv json" "report --format values" report --year 2026 --format ""
 comp_is "hledger" "export --format h" export --format h

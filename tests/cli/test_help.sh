@@ -33,3 +33,5 @@ expect 0 "help verify exits 0" fl help verify
 contains "$OUT" '^usage: fundledger .* verify \[--full\]' "help verify prints verify's usage"
 expect 2 "help of an unknown command is a usage error" fl help nosuch
 contains "$ERR" "^fundledger: unknown command 'nosuch'" "and says so"
+# The footer points at the per-command pages, which test_manpages.sh checks exist.
+contains "$T/help" "'man fundledger-COMMAND' has more\.$" "help points at the per-command man pages"

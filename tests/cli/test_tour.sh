@@ -228,7 +228,9 @@ same "$(xxd -r -p <"$OUT" | sha256sum | cut -d' ' -f1)" "$h3" \
 	"sha256 of entry 3's canonical bytes is its hash"
 fl show 1 --format hex | xxd -r -p | sha256sum | cut -d' ' -f1 >"$T/h1"
 same "$(cat "$T/h1")" "$(hash_of 1)" "sha256 of entry 1's canonical bytes is its hash"
-expect 2 "show refuses csv" fl show 3 --format csv
+expect 0 "show 3 --format csv" fl show 3 --format csv
+same "$(cat "$OUT")" "$(fl log --format csv | sed -n '1p; /^3,/p')" \
+	"show csv is log's header and log's row of the entry"
 expect 2 "show of an entry that does not exist" fl show 99
 expect 2 "show 0" fl show 0
 

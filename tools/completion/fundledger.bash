@@ -62,7 +62,8 @@ _fundledger() {
 		return
 	fi
 
-	if [[ $cmd == help ]]; then
+	# help's argument is a command; its options complete as any command's do.
+	if [[ $cmd == help && $cur != -* && $prev != --format ]]; then
 		words=$("$prog" help 2>/dev/null | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
 		COMPREPLY=($(compgen -W "$words" -- "$cur"))
 		return
