@@ -69,11 +69,21 @@ static int link_new(cli_out_file *f)
 	return 0;
 }
 
+/* What open(2) with 0666 would give: the temporary file was made 0600 by mkstemp, and the
+ * file put in place must obey the user's umask (a journal holds every donor's amounts). The
+ * CLI is single-threaded, so reading the umask by setting it back is safe. */
+static mode_t new_file_mode(void)
+{
+	mode_t m = umask(0);
+	umask(m);
+	return 0666 & ~m;
+}
+
 int cli_out_close(cli_out_file *f, int err, int replace)
 {
 	if (!f->tmp)
 		return err;
-	if (err == 0 && fchmod(f->fd, 0644) != 0)
+	if (err == 0 && fchmod(f->fd, new_file_mode()) != 0)
 		err = fl_error_set(FL_EIO, "%s: chmod failed: %s", f->path, strerror(errno));
 	if (err == 0 && fsync(f->fd) != 0)
 		err = fl_error_set(FL_EIO, "%s: fsync failed: %s", f->path, strerror(errno));

@@ -279,7 +279,11 @@ for fmt in $FORMATS; do
 	cmp -s "$OUT" "$T/scenario.$fmt" && ok "standard output has the same bytes ($fmt)" ||
 		not_ok "standard output differs ($fmt)"
 done
-same "$(stat -c %a "$T/scenario.hledger")" 644 "the journal is readable by all, like a report"
+# The mode is what the umask allows, as for any new file: a journal holds every donor's amounts.
+(umask 022 && fl export --format hledger --out "$T/mode022.hledger" >/dev/null)
+same "$(stat -c %a "$T/mode022.hledger")" 644 "under umask 022 the journal is 0644"
+(umask 077 && fl export --format hledger --out "$T/mode077.hledger" >/dev/null)
+same "$(stat -c %a "$T/mode077.hledger")" 600 "under umask 077 the journal is 0600"
 
 # ---- the bundle is still the default ----
 expect 0 "export --out DIR: the bundle, as before" fl export --out "$T/bundle1"
