@@ -141,6 +141,17 @@ int fl_utf8_check(const char *s, size_t len)
 	return 0;
 }
 
+int fl_utf8_char(const char *s, size_t len)
+{
+	unsigned char c = (unsigned char)s[0];
+	int n = fl_utf8_next(s, len);
+	if (n > 0)
+		return n;
+	if (n == FL_UTF8_CONTROL) /* C0 and DEL are one byte; C1 is two (U+0080 to U+009F) */
+		return c < 0x80 ? 1 : 2;
+	return 0;
+}
+
 int fl_text_check(const char *s, size_t len, size_t max)
 {
 	if (len == 0)

@@ -216,6 +216,13 @@ int fl_idem_check(const char *s) FL_WARN_UNUSED;
 int fl_utf8_check(const char *s, size_t len) FL_WARN_UNUSED;
 
 /*
+ * The length in bytes (1 to 4) of the well-formed UTF-8 character, control characters
+ * included, that starts s (len > 0 bytes left), or 0 when s does not start with one: for
+ * writers that must pass on text they did not check (a file name from the command line).
+ */
+int fl_utf8_char(const char *s, size_t len) FL_WARN_UNUSED;
+
+/*
  * Parses the years a pledge covers into e->years: "2026", a range "2026-2028", or a list
  * "2026;2027;2029" (increasing). 0 or FL_EINVALID.
  */

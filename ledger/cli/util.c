@@ -172,26 +172,52 @@ static void rate_str(char *out, size_t n, uint64_t rate)
 		snprintf(out, n, "%" PRIu64 "e-6", rate);
 }
 
+/* U+FFFD, written for each byte that does not start a well-formed UTF-8 character: recorded
+ * text is checked when it is written, but a file name from the command line is not, and CSV
+ * and JSON output is UTF-8 (docs/OUTPUT.md). */
+static const char REPLACEMENT[] = "\xef\xbf\xbd";
+
+/* The length of the character at s (its bytes copied as they are), or 0 for a byte that
+ * becomes U+FFFD. */
+static size_t utf8_char(const char *s)
+{
+	return (unsigned char)*s < 0x80 ? 1 : (size_t)fl_utf8_char(s, strnlen(s, 4));
+}
+
 void cli_csv_field(FILE *f, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
+	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	const char *p = s;
+	while (*p && (unsigned char)*p < 0x80)
+		p++;
+	if (!*p && !quote) { /* ASCII with nothing to quote: as it is */
 		fputs(s, f);
 		return;
 	}
-	fputc('"', f);
-	for (; *s; s++) {
+	if (quote)
+		fputc('"', f);
+	while (*s) {
+		size_t n = utf8_char(s);
+		if (n == 0) {
+			fputs(REPLACEMENT, f);
+			s++;
+			continue;
+		}
 		if (*s == '"')
 			fputc('"', f);
-		fputc(*s, f);
+		fwrite(s, 1, n, f);
+		s += n;
 	}
-	fputc('"', f);
+	if (quote)
+		fputc('"', f);
 }
 
 void cli_json_string(FILE *f, const char *s)
 {
 	const char *p = s;
 	/* Most strings need no escape: write them whole. */
-	while (*p && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+	while (*p && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20 &&
+	       (unsigned char)*p < 0x80)
 		p++;
 	fputc('"', f);
 	if (!*p) {
@@ -199,14 +225,18 @@ void cli_json_string(FILE *f, const char *s)
 		fputc('"', f);
 		return;
 	}
-	for (; *s; s++) {
+	while (*s) {
 		unsigned char c = (unsigned char)*s;
+		size_t n = utf8_char(s);
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c < 0x20)
 			fprintf(f, "\\u%04x", c);
+		else if (n == 0)
+			fputs("\\ufffd", f);
 		else
-			fputc(c, f);
+			fwrite(s, 1, n, f);
+		s += n ? n : 1;
 	}
 	fputc('"', f);
 }

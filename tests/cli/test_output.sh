@@ -307,3 +307,17 @@ same "$(jq -c 'keys_unsorted' bad.json)" "$(jq -c 'keys_unsorted' out.verify.jso
 	"verify json: the same keys on failure as on success"
 expect 1 "verify --format csv of the bad ledger exits 1" fl -d bad.db verify --format csv
 same "$(tail -n +2 "$OUT" | cut -d, -f1,2,8)" "failed,4,5" "verify csv: failed, 4 entries, bad entry 5"
+
+# ---- a file name that is not UTF-8: the output still is (U+FFFD for the bad byte) ----------
+latin1=$(printf 'caf\351.csv')
+cp good.csv "$latin1"
+expect 0 "import --format json of a file whose name is Latin-1 (a replay)" fl import --format json "$latin1"
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert d["file"] == "caf\ufffd.csv" and d["replayed"] == 7, d' "$OUT" 2>"$T/py.err"
+same "$?|$(cat "$T/py.err")" "0|" "the JSON is UTF-8, the bad byte written as U+FFFD"
+expect 0 "import --format csv of the same file" fl import --format csv "$latin1"
+python3 -c 'import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")))
+assert len(rows) == 1 and rows[0]["file"] == "caf\ufffd.csv", rows' "$OUT" 2>"$T/py.err"
+same "$?|$(cat "$T/py.err")" "0|" "the CSV is UTF-8, the bad byte written as U+FFFD"
