@@ -23,6 +23,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlwriter.h>
 
+#include "error_int.h"
 #include "xml_int.h"
 
 /* ---- reading ---- */
@@ -233,8 +234,36 @@ int fl_xml_start(fl_xml_writer *x, const char *name)
 	return check(x, xmlTextWriterStartElement(x->w, (const xmlChar *)name), name);
 }
 
+/*
+ * Text the ledger accepts (well-formed UTF-8 without controls) that XML 1.0 does not: U+FFFE
+ * and U+FFFF are not XML characters, and libxml2's writer would write them as they are or as
+ * a character reference, both ill-formed. Refused, naming where, before anything is written.
+ */
+static int xml_chars(const char *s, const char *what)
+{
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		const unsigned char *u = (const unsigned char *)s + i;
+		int n = fl_utf8_next(s + i, len - i);
+		char q[FL_QUOTE_MAX];
+		if (n == FL_UTF8_CONTROL && (*u == '\t' || *u == '\n' || *u == '\r' || *u >= 0x7f))
+			n = *u < 0x80 ? 1 : 2; /* tab, line feed, return, DEL, C1: XML characters */
+		if (n <= 0 || (n == 3 && u[0] == 0xef && u[1] == 0xbf && (u[2] == 0xbe || u[2] == 0xbf)))
+			return fl_error_set(FL_EINVALID,
+					    "%s '%s' cannot be written in XML: it holds a character "
+					    "XML 1.0 does not allow (U+FFFE, U+FFFF, a control or "
+					    "invalid UTF-8)",
+					    what, fl_quote(q, s, len));
+		i += (size_t)n;
+	}
+	return 0;
+}
+
 int fl_xml_attr_put(fl_xml_writer *x, const char *name, const char *value)
 {
+	int err;
+	if ((err = xml_chars(value, name)) < 0)
+		return err;
 	return check(x,
 		     xmlTextWriterWriteAttribute(x->w, (const xmlChar *)name,
 						 (const xmlChar *)value),
@@ -243,6 +272,9 @@ int fl_xml_attr_put(fl_xml_writer *x, const char *name, const char *value)
 
 int fl_xml_text_put(fl_xml_writer *x, const char *text)
 {
+	int err;
+	if ((err = xml_chars(text, "text")) < 0)
+		return err;
 	return check(x, xmlTextWriterWriteString(x->w, (const xmlChar *)text), "text");
 }
 

@@ -83,7 +83,7 @@ int fl_xml_end(fl_xml_writer *w) FL_WARN_UNUSED;
 int fl_xml_flush(fl_xml_writer *w) FL_WARN_UNUSED;
 /* Closes every open element, ends the document with a newline and flushes. */
 int fl_xml_writer_finish(fl_xml_writer *w) FL_WARN_UNUSED;
-/* Accepts NULL. Whatever was not flushed is lost. */
+/* Accepts NULL. Flushes what is left into dst first: free the writer before dst. */
 void fl_xml_writer_free(fl_xml_writer *w);
 
 #endif

@@ -231,3 +231,16 @@ else
 	ok "nothing written by the refused exports"
 fi
 same "$(count)" "$before" "the ledger is unchanged"
+
+# ---- text the ledger accepts but XML does not: refused, nothing written ----
+# U+FFFF is well-formed UTF-8 and passes the ledger's text rules, but is not an XML character.
+ffff=$(printf 'P-1995-\357\277\277')
+rec $N1 pledge --donor CHE --fund UPRI --currency CHF --amount 1000 --years 1995 --date 1995-03-01 \
+	--ref "$ffff"
+expect 2 "a reference holding U+FFFF is refused" fl export --format iati --year 1995 --out "$B"
+contains "$ERR" "ref 'P-1995-\\\\xef\\\\xbf\\\\xbf' cannot be written in XML" "... naming the value, escaped"
+if [ -e "$B" ] || ls "$T"/bad.xml.tmp.* >/dev/null 2>&1; then
+	not_ok "nothing written for it"
+else
+	ok "nothing written for it"
+fi
