@@ -56,6 +56,16 @@ comp_is "" "no value offered for --donor D" log --donor ""
 comp_is "reconcile report reverse" "help completes command names" help re
 comp_is "$T/files/rates.csv $T/files/report.html" "--out completes files" report --out "$T/files/"
 comp_is "$T/files/rates.csv" "import completes a file" import "$T/files/ra"
+# A file name with a space, or a glob character, is one candidate, as it is.
+: >"$T/files/q1 pledges.csv"
+: >"$T/files/g*"
+: >"$T/files/gz.csv"
+same "$(comp import "$T/files/q1")" "$T/files/q1 pledges.csv" "a file name with a space is one candidate"
+same "$(comp import "$T/files/g")" "$(printf '%s\n' "$T/files/g*" "$T/files/gz.csv")" \
+	"a file name with '*' is one candidate, not expanded into others"
+# A typed word is never put into a pattern: no error reaches the terminal.
+same "$(comp a/b "" 2>&1 >/dev/null)" "" "an odd command word completes quietly"
+same "$(comp log --fo/o "" 2>&1 >/dev/null)" "" "an odd option word completes quietly"
 
 # Against the program: every command and every option of every usage line.
 sed -n 's/^[[:space:]]*{"\([a-z]*\)", cmd_[a-z]*,.*/\1/p' "$ROOT/ledger/cli/main.c" >"$T/commands"

@@ -48,16 +48,16 @@ _fundledger() {
 	if [[ -z $cmd ]]; then
 		case $prev in
 		-c | -d | -k | --config | --ledger | --key | --passphrase-file)
-			COMPREPLY=($(compgen -f -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 			return
 			;;
 		-u | --user) return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$_fundledger_globals" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "$_fundledger_globals" -- "$cur")
 		else
 			words=$("$prog" help 2>/dev/null | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
-			COMPREPLY=($(compgen -W "$words" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
 		fi
 		return
 	fi
@@ -65,36 +65,38 @@ _fundledger() {
 	# help's argument is a command; its options complete as any command's do.
 	if [[ $cmd == help && $cur != -* && $prev != --format ]]; then
 		words=$("$prog" help 2>/dev/null | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
-		COMPREPLY=($(compgen -W "$words" -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
 		return
 	fi
+	# Only a command's name is looked up: a typed word is never put into a pattern.
+	[[ $cmd =~ ^[a-z]+$ ]] || return
 	usage=$(_fundledger_usage "$prog" "$cmd")
 
 	# The value of an option.
 	case $prev in
 	--kind)
-		COMPREPLY=($(compgen -W "$_fundledger_kinds" -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -W "$_fundledger_kinds" -- "$cur")
 		return
 		;;
 	--out | --narrative | --trusted | --entry | --key)
-		COMPREPLY=($(compgen -f -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
 		;;
 	--bundle)
-		COMPREPLY=($(compgen -d -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		return
 		;;
 	--*)
 		# "--opt a|b|c" in the usage line: the values, when every one is a lowercase word.
 		words=$(printf '%s\n' "$usage" | tr -d '[]()' | tr ' ' '\n' |
-			sed -n "/^$prev\$/{n;p;}" | grep -E '^[a-z]+(\|[a-z]+)+$' | tr '|' ' ')
+			awk -v p="$prev" '$0 == p { getline; print }' | grep -E '^[a-z]+(\|[a-z]+)+$' | tr '|' ' ')
 		if [[ -n $words ]]; then
-			COMPREPLY=($(compgen -W "$words" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
 			return
 		fi
 		# Another option that takes a value (its usage word is in capitals): nothing to offer.
 		if printf '%s\n' "$usage" | tr -d '[]()' | tr ' ' '\n' |
-			sed -n "/^$prev\$/{n;p;}" | grep -Eq '^[A-Z]'; then
+			awk -v p="$prev" '$0 == p { getline; print }' | grep -Eq '^[A-Z]'; then
 			return
 		fi
 		;;
@@ -102,7 +104,7 @@ _fundledger() {
 
 	if [[ $cur == -* ]]; then
 		words=$(printf '%s\n' "$usage" | grep -oE -- '--[a-z][a-z-]*' | sort -u)
-		COMPREPLY=($(compgen -W "$words --help" -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -W "$words --help" -- "$cur")
 		return
 	fi
 	# A subcommand, right after the command: the bare lowercase words of the usage line.
@@ -110,10 +112,10 @@ _fundledger() {
 		words=$(printf '%s\n' "$usage" | tr -d '[]()' | tr ' ' '\n' | grep -E '^[a-z]+$' |
 			sort -u)
 		if [[ -n $words ]]; then
-			COMPREPLY=($(compgen -W "$words" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
 			return
 		fi
 	fi
-	COMPREPLY=($(compgen -f -- "$cur"))
+	mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 }
 complete -o filenames -F _fundledger fundledger
