@@ -4,7 +4,8 @@
 #   make test       unit, CLI, tamper and fuzz-replay tests; ends with "N passed, N failed"
 #   make sanitize   the same suite under ASan+UBSan, in build/sanitize
 #   make demo       a ledger from the bundled sample, verified and summarised
-#   make bench      tools/bench (import, verify, reconcile, statement import, against baselines)
+#   make bench      tools/bench (import, verify, reconcile, statement import, against baselines);
+#                   sizes 10k, 100k and 1M, and 10M with BENCH_MAX=10000000 (or BENCH_SIZES)
 #   make man        one page per command, $(BUILD)/man/fundledger-NAME.1 (tools/manpages.sh)
 #   make install    PREFIX (/usr/local) and DESTDIR: the program, its configuration, man pages,
 #                   bash completion, and the library with its headers and fundledger.pc
