@@ -104,7 +104,7 @@ demo: $(BIN)
 	@FUNDLEDGER=$(CURDIR)/$(BIN) sh tools/demo.sh
 
 bench: $(BIN)
-	@FUNDLEDGER=$(CURDIR)/$(BIN) sh tools/bench
+	@FUNDLEDGER=$(CURDIR)/$(BIN) BENCH_OUT="$${BENCH_OUT:-$(CURDIR)/build/bench}" sh tools/bench
 
 # INSTALL_BUILD: where install builds (tests/cli/test_install.sh uses its own).
 INSTALL_BUILD ?= build/install
@@ -141,7 +141,9 @@ TOOLS_BIN = $(BUILD)/tools/gen $(BUILD)/tools/peakrss
 $(BUILD)/tools/%: tools/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
-bench: $(BUILD)/tools/gen $(BUILD)/tools/peakrss
+bench: $(TOOLS_BIN)
+# tests/cli/test_bench.sh runs the bench at tiny sizes.
+test check: $(TOOLS_BIN)
 -include $(TOOLS_BIN:=.d)
 # ---- end tools ----
 # ---- fuzz (libFuzzer) ----

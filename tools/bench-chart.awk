@@ -5,24 +5,36 @@
 # Input: the bench's results file, tab-separated, one line per size and measure after a header
 # line: size (entries), measure, wall ms, cpu ms, peak KiB; "-" where a figure is missing.
 # Output: log-scale x (entries), log-scale y (wall-clock ms, or with y=us_per_entry the wall
-# time divided by the size, in microseconds per entry), one line with dots per measure, in the
-# order the measures first appear, and a legend. Lines with no positive figure are left out.
+# time divided by the size, in microseconds per entry), one line with dots per measure, and a
+# legend. Only the measures of the table in BEGIN are drawn, in its order: each fundledger
+# measure in a colour of its own, its baseline (what a user would pick instead, or the
+# physical ceiling) in the same colour, dashed or dotted. The other lines of the file (the
+# statement's, whose sizes are lines, not entries, and the secondary measures) are left out;
+# so are measures with no positive figure.
 # POSIX awk only (mawk, gawk, busybox): no asort, no functions beyond log and exp.
 BEGIN {
 	FS = "\t"
 	if (y == "") y = "ms"
 	if (y != "ms" && y != "us_per_entry") { print "bench-chart.awk: y must be ms or us_per_entry" >"/dev/stderr"; bad = 1; exit 2 }
 	W = 820; H = 480; L = 70; R = 230; T = 40; B = 50
-	split("#1f77b4 #d62728 #2ca02c #ff7f0e #9467bd #8c564b #e377c2 #7f7f7f #bcbd22 #17becf " \
-		"#393b79 #637939 #8c6d31 #843c39 #7b4173 #3182bd", colour, " ")
-	ncolour = 16
+	# measure|colour|dash (empty: solid)
+	nstyle = split("import|#1f77b4|;sqlite3 .import|#1f77b4|6 4;" \
+		"verify|#2ca02c|;openssl dgst -sha256|#2ca02c|6 4;" \
+		"export --out DIR|#8c564b|;verify --bundle|#e377c2|;" \
+		"report (html)|#d62728|;ledger bal|#d62728|6 4;hledger bal|#d62728|2 3;" \
+		"reconcile|#9467bd|;proof inclusion|#ff7f0e|;proof consistency|#ff7f0e|6 4;" \
+		"contribute (agent)|#17becf|;contribute (key file)|#17becf|6 4", style, ";")
+	for (i = 1; i <= nstyle; i++) {
+		split(style[i], f_, "|")
+		order[f_[1]] = i; colour[i] = f_[2]; dash[i] = f_[3]; name[i] = f_[1]
+	}
 }
 NR == 1 && $1 == "size" { next }
-NF >= 3 && $1 + 0 > 0 && $3 != "-" && $3 + 0 > 0 {
+NF >= 3 && ($2 in order) && $1 + 0 > 0 && $3 != "-" && $3 + 0 > 0 {
 	v = $3 + 0
 	if (y == "us_per_entry") v = v * 1000 / ($1 + 0)
-	if (!($2 in seen)) { seen[$2] = ++nm; name[nm] = $2 }
-	m = seen[$2]
+	if (!($2 in order)) next
+	m = order[$2]
 	k = ++np[m]
 	px[m, k] = log($1 + 0) / log(10)
 	py[m, k] = log(v) / log(10)
@@ -67,23 +79,27 @@ END {
 	printf "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">entries (log scale)</text>\n", L + (W - L - R) / 2, H - 12
 	printf "<text transform=\"translate(16 %d) rotate(-90)\" text-anchor=\"middle\">%s</text>\n", T + (H - T - B) / 2,
 		y == "ms" ? "wall-clock ms (log scale)" : "wall-clock us per entry (log scale)"
-	for (m = 1; m <= nm; m++) {
+	ly = T + 8
+	for (m = 1; m <= nstyle; m++) {
+		if (!np[m]) continue
 		# The points of a measure by size (insertion sort: a handful of sizes).
 		for (i = 2; i <= np[m]; i++)
 			for (j = i; j > 1 && px[m, j - 1] > px[m, j]; j--) {
 				t = px[m, j]; px[m, j] = px[m, j - 1]; px[m, j - 1] = t
 				t = py[m, j]; py[m, j] = py[m, j - 1]; py[m, j - 1] = t
 			}
-		c = colour[(m - 1) % ncolour + 1]
+		c = colour[m]
+		d = dash[m] == "" ? "" : sprintf(" stroke-dasharray=\"%s\"", dash[m])
 		pts = ""
 		for (i = 1; i <= np[m]; i++) pts = pts sprintf("%s%.1f,%.1f", i > 1 ? " " : "", sx(px[m, i]), sy(py[m, i]))
-		if (np[m] > 1) printf "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>\n", pts, c
+		if (np[m] > 1) printf "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s/>\n", pts, c, d
 		for (i = 1; i <= np[m]; i++)
 			printf "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s</title></circle>\n",
 				sx(px[m, i]), sy(py[m, i]), c, esc(name[m])
-		ly = T + 8 + (m - 1) * 18
-		printf "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>\n", W - R + 14, ly, W - R + 34, ly, c
+		printf "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>\n", W - R + 14, ly, W - R + 34, ly, c, d
 		printf "<text x=\"%d\" y=\"%d\">%s</text>\n", W - R + 40, ly + 4, esc(name[m])
+		ly += 18
 	}
+	printf "<text x=\"%d\" y=\"%d\" font-size=\"11\">dashed, dotted: baselines</text>\n", W - R + 14, ly + 8
 	print "</svg>"
 }
