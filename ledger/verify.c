@@ -36,6 +36,9 @@ typedef struct {
 	void *ctx;
 	/* State. */
 	fl_hasher *h;
+	/* The Merkle tree: the ledger driver's tile checker when there is one (its frontier
+	 * is the same tree, so the interior nodes are hashed once), else this frontier. */
+	fl_tree *tree;
 	fl_merkle_frontier frontier;
 	fl_hash prev;
 	uint64_t count;
@@ -111,6 +114,24 @@ static int check_note(verifier *v, const char *note, size_t len, fl_checkpoint *
 	return 0;
 }
 
+/* The Merkle root of the entries streamed so far. */
+static int current_root(const verifier *v, fl_hash out)
+{
+	if (v->tree)
+		return fl_tree_root(v->tree, out);
+	return fl_merkle_frontier_root(&v->frontier, out);
+}
+
+static int add_leaf(verifier *v, uint64_t seq, const fl_hash leaf)
+{
+	int err;
+	if (!v->tree)
+		return fl_merkle_frontier_append(&v->frontier, leaf, NULL, NULL);
+	if ((err = fl_tree_append(v->tree, leaf)) == FL_EVERIFY)
+		v->out->bad_seq = seq;
+	return err;
+}
+
 /* A stored checkpoint, met when the stream has `size` entries. */
 static int check_checkpoint(verifier *v, uint64_t size, const char *note, size_t len)
 {
@@ -131,7 +152,7 @@ static int check_checkpoint(verifier *v, uint64_t size, const char *note, size_t
 			 v->last_cp);
 		return bad_cp(v, size, msg);
 	}
-	if ((err = fl_merkle_frontier_root(&v->frontier, root)) < 0)
+	if ((err = current_root(v, root)) < 0)
 		return err;
 	if (fl_digest_equal(root, cp.root, FL_HASH_LEN) != 0)
 		return bad_cp(v, size, "its root is not the Merkle root of the entries");
@@ -332,14 +353,14 @@ static int feed(verifier *v, uint64_t seq, const unsigned char *canon, size_t le
 	if ((err = check_refs(v, &v->e)) < 0)
 		return err;
 	if ((err = fl_hasher_leaf(v->h, leaf, canon, len)) < 0 ||
-	    (err = fl_merkle_frontier_append(&v->frontier, leaf, NULL, NULL)) < 0)
+	    (err = add_leaf(v, seq, leaf)) < 0)
 		return err;
 	memcpy(v->prev, hash_out, FL_HASH_LEN);
 	v->count = seq;
 	v->out->entries = seq;
 	if (v->have_trusted && v->trusted.size == seq) {
 		fl_hash root;
-		if ((err = fl_merkle_frontier_root(&v->frontier, root)) < 0)
+		if ((err = current_root(v, root)) < 0)
 			return err;
 		if (fl_digest_equal(root, v->trusted.root, FL_HASH_LEN) != 0) {
 			char a[64], b[64];
@@ -416,7 +437,7 @@ static int finish(verifier *v, int more_checkpoints, uint64_t next_cp)
 				    "checkpoint",
 				    v->last_cp + 1, v->count);
 	}
-	if ((err = fl_merkle_frontier_root(&v->frontier, v->out->root)) < 0)
+	if ((err = current_root(v, v->out->root)) < 0)
 		return err;
 	if (v->have_trusted && v->trusted.size > v->count) {
 		char a[64], b[64];
@@ -463,6 +484,15 @@ static int ledger_minor(void *p, const char *ccy, unsigned *out)
 	return 0;
 }
 
+/* A text column into dst, cut to fit as snprintf would (NULL is ""): once per row, where
+ * snprintf cost 2.6% of verify's instructions. */
+static void copy_col(char *dst, size_t cap, const char *col)
+{
+	size_t n = col ? strnlen(col, cap - 1) : 0;
+	memcpy(dst, col ? col : "", n);
+	dst[n] = 0;
+}
+
 /*
  * References point to earlier entries, whose columns this verification has already checked
  * against their bytes; so the columns are as good as the bytes here, and cheaper to read.
@@ -476,10 +506,9 @@ static int ledger_lookup(void *p, uint64_t seq, fl_ref_info *out)
 	if (r && r->ref == seq && r->ref_kind) {
 		memset(out, 0, sizeof(*out));
 		out->kind = r->ref_kind;
-		snprintf(out->donor, sizeof(out->donor), "%s", r->ref_donor ? r->ref_donor : "");
-		snprintf(out->fund, sizeof(out->fund), "%s", r->ref_fund ? r->ref_fund : "");
-		snprintf(out->currency, sizeof(out->currency), "%s",
-			 r->ref_currency ? r->ref_currency : "");
+		copy_col(out->donor, sizeof(out->donor), r->ref_donor);
+		copy_col(out->fund, sizeof(out->fund), r->ref_fund);
+		copy_col(out->currency, sizeof(out->currency), r->ref_currency);
 		return 0;
 	}
 	err = fl_store_ref_info(c->s, seq, out);
@@ -652,6 +681,7 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_option
 	    (err = fl_store_cp_iter_new(&cps, c.s)) < 0 ||
 	    (err = fl_tree_open(&tiles, c.s, FL_TREE_CHECK, 0)) < 0)
 		goto done;
+	v.tree = tiles;
 	if ((have_cp = fl_store_cp_iter_next(cps, &cp_size, &cp_note, &cp_len)) < 0 ||
 	    (err = fl_store_head(c.s, &total, hash)) < 0) {
 		err = have_cp < 0 ? have_cp : err;
@@ -679,11 +709,6 @@ int fl_verify_ledger(fl_verify_result *out, fl_ledger *l, const fl_verify_option
 		}
 		if (v.e.currency[0] && !fl_config_currency(c.cfg, v.e.currency)) {
 			err = bad_entry(&v, row.seq, "its currency is not in the configuration");
-			goto done;
-		}
-		if ((err = fl_tree_append(tiles, leaf)) < 0) {
-			if (err == FL_EVERIFY)
-				v.out->bad_seq = row.seq;
 			goto done;
 		}
 		while (have_cp == 1 && cp_size <= v.count) {
