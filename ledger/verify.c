@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fundledger/money.h"
 #include "fundledger/verify.h"
@@ -1033,34 +1034,71 @@ static int read_u32(FILE *f, uint32_t *out, int *eof)
 	return 0;
 }
 
-/* Reads an earlier entry through the index (already checked while streaming). */
+/* Up to n bytes at off, fewer only at the end of the file; the count, or a negative FL_EIO. */
+static ssize_t read_at(FILE *f, void *buf, size_t n, uint64_t off)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(fileno(f), (unsigned char *)buf + got, n - got,
+				  (off_t)(off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return fl_error_set(FL_EIO, "bundle: read error: %s", strerror(errno));
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* The bytes a look-up reads at first: most records whole, so one read each. */
+#define LOOK_READ 1024
+
+/*
+ * Reads an earlier entry through the index (already checked while streaming). pread, not
+ * fseeko and fread: a seek discards stdio's buffer, and every match and contribution looks
+ * up its pledge (4.6 system calls a look-up, 2 now).
+ */
 static int bundle_get(void *p, uint64_t seq, fl_entry *out)
 {
 	bundle_ctx *b = p;
 	unsigned char x[8];
 	uint64_t off = 0;
 	uint32_t len;
-	int eof, err;
-	FILE *f = NULL;
+	ssize_t got;
+	int err;
 
 	if (!b->look_index && !(b->look_index = bundle_open(b, "entries.idx", &err)))
 		return err;
 	if (!b->look_entries && !(b->look_entries = bundle_open(b, "entries", &err)))
 		return err;
-	if (fseeko(b->look_index, (off_t)((seq - 1) * 8), SEEK_SET) != 0 ||
-	    fread(x, 1, 8, b->look_index) != 8)
+	if (seq == 0 || seq > (uint64_t)INT64_MAX / 8 ||
+	    (got = read_at(b->look_index, x, 8, (seq - 1) * 8)) != 8)
 		return fl_error_set(FL_EVERIFY, "bundle: no index for entry %" PRIu64, seq);
 	for (int i = 0; i < 8; i++)
 		off = off << 8 | x[i];
-	f = b->look_entries;
-	if (fseeko(f, (off_t)off, SEEK_SET) != 0 || (err = read_u32(f, &len, &eof)) < 0 || eof ||
-	    len > 65536)
-		return fl_error_set(FL_EVERIFY, "bundle: bad record for entry %" PRIu64, seq);
 	fl_buf_reset(&b->look);
-	if ((err = fl_buf_grow(&b->look, len)) < 0 || fread(b->look.data, 1, len, f) != len)
-		return err < 0 ? err : fl_error_set(FL_EVERIFY, "bundle: truncated entry %" PRIu64, seq);
-	b->look.len = len;
-	return fl_entry_decode(out, b->look.data, len);
+	if (off > (uint64_t)INT64_MAX - 4 - 65536 || (err = fl_buf_grow(&b->look, LOOK_READ)) < 0 ||
+	    (got = read_at(b->look_entries, b->look.data, LOOK_READ, off)) < 4)
+		return fl_error_set(FL_EVERIFY, "bundle: bad record for entry %" PRIu64, seq);
+	len = (uint32_t)b->look.data[0] << 24 | (uint32_t)b->look.data[1] << 16 |
+	      (uint32_t)b->look.data[2] << 8 | b->look.data[3];
+	if (len > 65536)
+		return fl_error_set(FL_EVERIFY, "bundle: bad record for entry %" PRIu64, seq);
+	if ((size_t)got < 4 + (size_t)len) {
+		ssize_t more;
+		if ((err = fl_buf_grow(&b->look, 4 + (size_t)len)) < 0)
+			return err;
+		if ((more = read_at(b->look_entries, b->look.data + got, 4 + len - (size_t)got,
+				    off + (uint64_t)got)) < 0)
+			return (int)more;
+		got += more;
+		if ((size_t)got < 4 + (size_t)len)
+			return fl_error_set(FL_EVERIFY, "bundle: truncated entry %" PRIu64, seq);
+	}
+	b->look.len = 4 + (size_t)len;
+	return fl_entry_decode(out, b->look.data + 4, len);
 }
 
 static int bundle_lookup(void *p, uint64_t seq, fl_ref_info *out)
@@ -1155,7 +1193,7 @@ int fl_verify_bundle(fl_verify_result *out, const char *dir, const fl_verify_opt
 		goto done;
 	}
 	for (;;) {
-		uint32_t len;
+		uint32_t len = 0;
 		unsigned char x[8];
 		uint64_t off = 0;
 		if ((err = read_u32(b.entries, &len, &eof)) < 0)
