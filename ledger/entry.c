@@ -131,7 +131,14 @@ static char rule(const field *f, fl_kind kind)
 int fl_utf8_check(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len;) {
-		int n = fl_utf8_next(s + i, len - i);
+		unsigned char c = (unsigned char)s[i];
+		int n;
+		/* Printable ASCII, nearly every byte of an entry's text, without the call. */
+		if (c >= 0x20 && c < 0x7f) {
+			i++;
+			continue;
+		}
+		n = fl_utf8_next(s + i, len - i);
 		if (n == FL_UTF8_CONTROL)
 			return fl_error_set(FL_EINVALID, "control character in text");
 		if (n <= 0)

@@ -1425,7 +1425,11 @@ static const char *const QUERY_SQL[] = {
 		"SELECT c.seq, c.amount, a.s FROM (SELECT m.ref2 AS ref2, sum(m.amount) AS s"
 		" FROM entries m INDEXED BY entries_ref2 WHERE m.ref2 IS NOT NULL AND m.kind = 6"
 		" AND" LIVE("m") " AND" LIVE_REF("m.ref") " GROUP BY m.ref2) a"
-		" JOIN entries c ON c.seq = a.ref2 WHERE a.s > c.amount AND" LIVE("c")
+		/* c through the contributions' index (428 pages at 100k entries, the table's
+		 * 8415): 1.8x faster. kind = 2 drops no row that matters, since the stream has
+		 * refused a match whose ref2 is not a contribution before these rules run. */
+		" JOIN entries c INDEXED BY entries_contrib ON c.seq = a.ref2 AND c.kind = 2"
+		" WHERE a.s > c.amount AND" LIVE("c")
 		" ORDER BY c.seq LIMIT 1",
 	[FL_Q_CHECK_BANKED_TWICE] =
 		"SELECT x.ref2, count(*) FROM entries x INDEXED BY entries_ref2"
