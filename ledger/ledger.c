@@ -34,6 +34,28 @@
 #include "rates_int.h"
 #include "tree_int.h"
 
+/*
+ * The pledges appended in the open batch, so that the contributions that name them (an
+ * import's rows, by reference) and their matches read nothing back from the store: in seq
+ * order in `v`, and by reference in an open-addressing table of indexes into it (slot value
+ * index + 1, 0 for empty). What they hold is what the store's columns hold, and an entry of
+ * this batch changes only through a reversal appended in this batch, after which look-ups by
+ * seq go to the store again. Look-ups by reference stay exact: a reference never changes.
+ */
+typedef struct {
+	uint64_t seq;
+	size_t idem; /* offset of the reference in batch_pledges.idem */
+	fl_ref_info info;
+} batch_pledge;
+
+typedef struct {
+	batch_pledge *v;
+	size_t n, cap;
+	uint32_t *slots;
+	size_t n_slots; /* 0 or a power of two */
+	fl_buf idem;    /* the references, each with its NUL */
+} batch_pledges;
+
 struct fl_ledger {
 	fl_store *store;
 	const fl_config *cfg;
@@ -67,7 +89,130 @@ struct fl_ledger {
 	int64_t lc_applied;
 	uint64_t lp_seq;
 	fl_ref_info lp;
+	/* The pledges appended in this batch (see batch pledges below) and whether a reversal
+	 * was appended in it. */
+	batch_pledges bp;
+	int batch_reversal;
 };
+
+/* ---- batch pledges ---- */
+
+static void bp_clear(batch_pledges *bp)
+{
+	bp->n = 0;
+	if (bp->slots)
+		memset(bp->slots, 0, bp->n_slots * sizeof(*bp->slots));
+	fl_buf_reset(&bp->idem);
+}
+
+static void bp_free(batch_pledges *bp)
+{
+	free(bp->v);
+	free(bp->slots);
+	fl_buf_free(&bp->idem);
+	memset(bp, 0, sizeof(*bp));
+}
+
+/* FNV-1a: references are short and chosen by people, not by an adversary who gains from
+ * collisions (a collision costs a probe, never a wrong answer: the text is compared). */
+static size_t bp_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return (size_t)h;
+}
+
+static void bp_place(batch_pledges *bp, size_t i)
+{
+	size_t mask = bp->n_slots - 1, k = bp_hash((const char *)bp->idem.data + bp->v[i].idem);
+	while (bp->slots[k & mask])
+		k++;
+	bp->slots[k & mask] = (uint32_t)(i + 1);
+}
+
+/* Records pledge e, just appended; its columns are those of row. */
+static int bp_add(batch_pledges *bp, const fl_entry *e, const fl_row *row)
+{
+	batch_pledge *x;
+	size_t len = strlen(e->idem);
+	int err;
+	if (bp->n >= UINT32_MAX - 1)
+		return 0; /* not kept: look-ups go to the store */
+	if (bp->n == bp->cap) {
+		size_t cap = bp->cap ? bp->cap * 2 : 1024;
+		batch_pledge *v = realloc(bp->v, cap * sizeof(*v));
+		if (!v)
+			return fl_error_set(FL_ENOMEM, "out of memory");
+		bp->v = v;
+		bp->cap = cap;
+	}
+	if (2 * (bp->n + 1) > bp->n_slots) {
+		size_t n_slots = bp->n_slots ? bp->n_slots * 2 : 2048;
+		uint32_t *slots = calloc(n_slots, sizeof(*slots));
+		if (!slots)
+			return fl_error_set(FL_ENOMEM, "out of memory");
+		free(bp->slots);
+		bp->slots = slots;
+		bp->n_slots = n_slots;
+		for (size_t i = 0; i < bp->n; i++)
+			bp_place(bp, i);
+	}
+	x = &bp->v[bp->n];
+	memset(x, 0, sizeof(*x));
+	x->seq = e->seq;
+	x->idem = bp->idem.len;
+	if ((err = fl_buf_put(&bp->idem, e->idem, len + 1)) < 0)
+		return err;
+	/* As fl_store_ref_info reads them back: NULL text as "", NULL numbers as 0. */
+	x->info.kind = row->kind;
+	snprintf(x->info.donor, sizeof(x->info.donor), "%s", row->donor ? row->donor : "");
+	snprintf(x->info.fund, sizeof(x->info.fund), "%s", row->fund ? row->fund : "");
+	snprintf(x->info.currency, sizeof(x->info.currency), "%s",
+		 row->currency ? row->currency : "");
+	x->info.amount = row->amount;
+	x->info.reversed_by = 0;
+	snprintf(x->info.date, sizeof(x->info.date), "%s", row->date ? row->date : "");
+	x->info.ref = row->ref;
+	x->info.ref2 = row->ref2;
+	x->info.amount2 = row->amount2;
+	bp_place(bp, bp->n);
+	bp->n++;
+	return 0;
+}
+
+/* Pledge seq of this batch, or NULL: not one, or a reversal may have changed it. */
+static const fl_ref_info *bp_by_seq(const fl_ledger *l, uint64_t seq)
+{
+	const batch_pledges *bp = &l->bp;
+	size_t lo = 0, hi = bp->n;
+	if (!l->in_batch || l->batch_reversal || seq <= l->batch_start)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (bp->v[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < bp->n && bp->v[lo].seq == seq ? &bp->v[lo].info : NULL;
+}
+
+/* The seq of the pledge of this batch recorded under idem, or 0. */
+static uint64_t bp_by_idem(const fl_ledger *l, const char *idem)
+{
+	const batch_pledges *bp = &l->bp;
+	size_t mask = bp->n_slots - 1, k;
+	if (!l->in_batch || !bp->n_slots)
+		return 0;
+	for (k = bp_hash(idem);; k++) {
+		uint32_t i = bp->slots[k & mask];
+		if (!i)
+			return 0;
+		if (strcmp((const char *)bp->idem.data + bp->v[i - 1].idem, idem) == 0)
+			return bp->v[i - 1].seq;
+	}
+}
 
 int fl_ledger_init(const char *path, const char *origin, const char *created_at)
 {
@@ -140,6 +285,7 @@ void fl_ledger_free(fl_ledger *l)
 	fl_rates_free(&l->rates);
 	fl_buf_free(&l->canon);
 	fl_buf_free(&l->scratch);
+	bp_free(&l->bp);
 	free(l);
 }
 
@@ -219,6 +365,8 @@ int fl_ledger_begin(fl_ledger *l, const char *recorded_by, const char *recorded_
 	l->stmt_seq = l->stmt_left = 0;
 	l->lc.seq = 0;
 	l->lp_seq = 0;
+	bp_clear(&l->bp);
+	l->batch_reversal = 0;
 	strcpy(l->by, recorded_by);
 	strcpy(l->at, recorded_at);
 	fl_rates_clear(&l->rates);
@@ -383,8 +531,15 @@ static int load_live(fl_ledger *l, uint64_t seq, fl_ref_info *out, const char *r
 static int load_pledge(fl_ledger *l, uint64_t seq, fl_ref_info *p)
 {
 	int err;
+	const fl_ref_info *known;
 	if (l->in_batch && seq && seq == l->lp_seq) {
 		*p = l->lp;
+		return 0;
+	}
+	if ((known = bp_by_seq(l, seq)) != NULL) {
+		*p = *known;
+		l->lp = *p;
+		l->lp_seq = seq;
 		return 0;
 	}
 	if ((err = load_live(l, seq, p, "pledge")) < 0)
@@ -677,6 +832,12 @@ static int match_idem(fl_ledger *l, fl_entry *e)
 	if ((err = fl_entry_auto_idem(base, e)) < 0)
 		return err;
 	strcpy(e->idem, base);
+	/* The key is a digest of the content, contribution included: an entry under it names
+	 * the same contribution, so when that was appended in this batch, the entry would be
+	 * too, and without a reversal in the batch it stands. The key is then the answer
+	 * without a look-up (the insert still meets an entry under it, as a replay). */
+	if (l->in_batch && !l->batch_reversal && e->contribution > l->batch_start)
+		return 0;
 	for (unsigned n = 2;; n++) {
 		err = fl_store_find_idem(l->store, e->idem, &seq);
 		if (err == FL_ENOTFOUND)
@@ -896,6 +1057,7 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 		 * what the caches hold: read again. */
 		l->lc.seq = 0;
 		l->lp_seq = 0;
+		l->batch_reversal = 1;
 	}
 	{
 		fl_hash leaf;
@@ -908,6 +1070,8 @@ int fl_ledger_append(fl_ledger *l, fl_entry *e, fl_append_status *status)
 		return err;
 	if (e->kind == FL_KIND_REVERSAL)
 		(void)fl_rates_remove(&l->rates, e->target);
+	if (e->kind == FL_KIND_PLEDGE && (err = bp_add(&l->bp, e, &row)) < 0)
+		return err;
 	l->count = e->seq;
 	memcpy(l->head, hash, FL_HASH_LEN);
 	*status = FL_APPENDED;
@@ -1000,7 +1164,10 @@ int fl_ledger_record(fl_ledger *l, fl_entry *e, const char *recorded_by, const c
 
 int fl_ledger_find(fl_ledger *l, const char *idem, uint64_t *seq)
 {
-	int err = fl_store_find_idem(l->store, idem, seq);
+	int err;
+	if ((*seq = bp_by_idem(l, idem)) != 0)
+		return 0;
+	err = fl_store_find_idem(l->store, idem, seq);
 	if (err == FL_ENOTFOUND)
 		return fl_error_set(FL_ENOTFOUND, "no entry has reference '%.128s'", idem);
 	return err;

@@ -453,10 +453,15 @@ static int configure(sqlite3 *db, int readonly, conn_guard *g)
 	/* cell_size_check: a damaged b-tree page is reported as corrupt when it is read, not
 	 * followed. mmap_size = 0: reads go through read(2), so a file truncated or rewritten
 	 * underneath is an I/O error rather than a SIGBUS, and no page is shared writable
-	 * memory (SQLite advises against memory mapping files that may not be trustworthy). */
+	 * memory (SQLite advises against memory mapping files that may not be trustworthy).
+	 * cache_size 1 MiB for readers, whose passes stream pages the operating system's page
+	 * cache already holds: a cache that fits the CPU's L2 beats a larger one that has to be
+	 * allocated and faulted in page by page (measured against 8 MiB, 100k-entry ledger:
+	 * the year's report 0.72x, reconcile 0.73x, verify 0.85x, peak RSS -7 MiB; no slower
+	 * on 1M entries). Writers set their own below. */
 	if ((err = exec(db, "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;"
 			    "PRAGMA cell_size_check = ON; PRAGMA mmap_size = 0;"
-			    "PRAGMA cache_size = -8192;")) < 0)
+			    "PRAGMA cache_size = -1024;")) < 0)
 		return err;
 	/* A writer leaves LEDGER-wal (emptied: journal_size_limit = 0) and LEDGER-shm in place
 	 * when it closes. SQLite lets a reader that may not create files in the directory

@@ -872,6 +872,82 @@ static void test_reversal_rules(void **state)
 	verify_ok(f);
 }
 
+/*
+ * Within one batch the ledger answers for the pledges it appended and for the keys of matches
+ * on its own contributions without asking the store; a reversal in the batch sends it back to
+ * the store, so that a reversed pledge or match is seen as such.
+ */
+static void test_batch_pledges_and_match_keys(void **state)
+{
+	fx *f = *state;
+	fl_entry e, c, m;
+	fl_append_status st;
+	uint64_t seq = 0, by;
+	char base[FL_IDEM_MAX + 1];
+
+	assert_int_equal(fl_ledger_begin(f->l, BY, AT), 0);
+	pledge(&e, "VFTC", "NOR", "USD", 100000, "2026-01-15");
+	strcpy(e.idem, "p-nor-1");
+	assert_int_equal(fl_ledger_append(f->l, &e, &st), 0);
+	assert_int_equal(e.seq, 1);
+	pledge(&e, "VFTC", "NOR", "USD", 5000, "2026-01-16");
+	strcpy(e.idem, "p-nor-2");
+	assert_int_equal(fl_ledger_append(f->l, &e, &st), 0);
+	assert_int_equal(fl_ledger_find(f->l, "p-nor-1", &seq), 0);
+	assert_int_equal(seq, 1);
+	assert_int_equal(fl_ledger_find(f->l, "p-nor-2", &seq), 0);
+	assert_int_equal(seq, 2);
+	assert_int_equal(fl_ledger_find(f->l, "p-nor-3", &seq), FL_ENOTFOUND);
+	/* The pledge of the batch is checked as the store would: another donor is refused. */
+	contribution(&c, "VFTC", "DEU", "USD", 100, "2026-02-01", 1);
+	assert_int_equal(fl_ledger_append(f->l, &c, &st), FL_EINVALID);
+	assert_non_null(strstr(fl_error_last(), "pledge 1 is from NOR to VFTC"));
+	contribution(&c, "VFTC", "NOR", "USD", 30000, "2026-02-01", 1);
+	assert_int_equal(fl_ledger_append(f->l, &c, &st), 0);
+	assert_int_equal(c.seq, 3);
+	assert_int_equal(fl_ledger_append_named(f->l, &c, &m, &st), 0);
+	assert_int_equal(st, FL_APPENDED);
+	assert_int_equal(m.seq, 4);
+	assert_int_equal(fl_entry_auto_idem(base, &m), 0);
+	assert_string_equal(m.idem, base);
+	/* The same match again is a replay of entry 4, found by the insert. */
+	assert_int_equal(fl_ledger_append_named(f->l, &c, &m, &st), 0);
+	assert_int_equal(st, FL_REPLAYED);
+	assert_int_equal(m.seq, 4);
+	/* Undone and made again: the key of the reversed match is taken, the next is free. */
+	reversal(&e, 4, "applied in error");
+	assert_int_equal(fl_ledger_append(f->l, &e, &st), 0);
+	assert_int_equal(e.seq, 5);
+	assert_int_equal(fl_ledger_append_named(f->l, &c, &m, &st), 0);
+	assert_int_equal(st, FL_APPENDED);
+	assert_int_equal(m.seq, 6);
+	assert_true(strlen(m.idem) == strlen(base) + 2 && strncmp(m.idem, base, strlen(base)) == 0 &&
+		    strcmp(m.idem + strlen(base), ".2") == 0);
+	/* A pledge of the batch reversed in the batch: nothing more is booked against it. */
+	reversal(&e, 2, "pledge withdrawn");
+	assert_int_equal(fl_ledger_append(f->l, &e, &st), 0);
+	assert_int_equal(e.seq, 7);
+	contribution(&e, "VFTC", "NOR", "USD", 100, "2026-02-02", 2);
+	assert_int_equal(fl_ledger_append(f->l, &e, &st), FL_EINVALID);
+	assert_non_null(strstr(fl_error_last(), "pledge 2 was reversed by entry 7"));
+	assert_int_equal(fl_ledger_find(f->l, "p-nor-2", &seq), 0);
+	assert_int_equal(seq, 2);
+	assert_int_equal(fl_ledger_commit(f->l), 0);
+	assert_int_equal(count_of(f), 7);
+	assert_int_equal(fl_ledger_reversed_by(f->l, 4, &by), 0);
+	assert_int_equal(by, 5);
+	assert_int_equal(remaining(f, 1), 70000);
+	/* The next batch reads the same from the store. */
+	assert_int_equal(fl_ledger_find(f->l, "p-nor-1", &seq), 0);
+	assert_int_equal(seq, 1);
+	assert_int_equal(fl_ledger_begin(f->l, BY, AT), 0);
+	assert_int_equal(fl_ledger_append_named(f->l, &c, &m, &st), 0);
+	assert_int_equal(st, FL_REPLAYED);
+	assert_int_equal(m.seq, 6);
+	fl_ledger_rollback(f->l);
+	verify_ok(f);
+}
+
 static void test_writeoff_limits(void **state)
 {
 	fx *f = *state;
@@ -1501,6 +1577,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_second_rate_same_date, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reversal_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writeoff_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_pledges_and_match_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_filters, setup, teardown),
