@@ -2,6 +2,7 @@
  * crypto.c: the only module that includes OpenSSL. SHA-256 through EVP, constant-time
  * comparison, hex, base64, and Ed25519 keys: generation, signing, verification, and storage
  * as encrypted PKCS#8 PEM files that are checked for safe ownership and mode before use.
+ * A signer may instead delegate to a key held elsewhere (crypto_int.h; the signing agent).
  *
  * The SHA-256 implementation is fetched once per process (EVP_MD_fetch) so that hot loops
  * do not pay for an implicit fetch per digest. OpenSSL errors are translated into FL_ECRYPTO
