@@ -160,11 +160,17 @@ int cmd_agent(cli_ctx *ctx, int argc, char **argv)
 	if ((err = cli_load_key(ctx, ctx->key_path, &s)) < 0)
 		return cli_fail(err);
 	if (socket_opt) {
-		if (strlen(socket_opt) >= sizeof(path)) {
+		/* Absolute, so that FUNDLEDGER_AGENT works from any directory. */
+		char cwd[2048] = "";
+		if (socket_opt[0] != '/' && !getcwd(cwd, sizeof(cwd))) {
+			err = fl_error_set(FL_EIO, "current directory: %s", strerror(errno));
+			goto done;
+		}
+		if ((size_t)snprintf(path, sizeof(path), "%s%s%s", cwd, *cwd ? "/" : "",
+				     socket_opt) >= sizeof(path)) {
 			err = fl_error_set(FL_EINVALID, "--socket: path too long");
 			goto done;
 		}
-		strcpy(path, socket_opt);
 	} else {
 		if ((err = make_socket_dir(dir, sizeof(dir) - sizeof("/agent.sock"))) < 0)
 			goto done;

@@ -219,14 +219,14 @@ same "$(state)" "$BEFORE" "nothing written"
 unset FUNDLEDGER_AGENT
 
 # ---- --lifetime ----
-"$FUNDLEDGER" agent --lifetime 1 --socket "$T/sock/short.sock" >agent3.out 2>agent3.err &
+"$FUNDLEDGER" agent --lifetime 1 --socket sock/short.sock >agent3.out 2>agent3.err </dev/null &
 A3PID=$!
 PIDS="$PIDS $A3PID"
 wait_exit "$A3PID" || not_ok "--lifetime 1: the agent ends by itself (it did not)"
 wait "$A3PID"
 same "$?" 0 "--lifetime 1: the agent exits 0"
 same "$(cat agent3.out)" "FUNDLEDGER_AGENT=$T/sock/short.sock; export FUNDLEDGER_AGENT" \
-	"--lifetime 1: it listened first"
+	"--lifetime 1: it listened first, and printed the relative --socket as an absolute path"
 contains agent3.err "^fundledger agent: stopped \(lifetime ended\)$" "--lifetime 1: it says why it stopped"
 same "$([ -e sock/short.sock ] || echo gone)" gone "--lifetime 1: its socket is removed"
 
