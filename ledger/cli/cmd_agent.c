@@ -172,10 +172,13 @@ int cmd_agent(cli_ctx *ctx, int argc, char **argv)
 			goto done;
 		}
 	} else {
-		if ((err = make_socket_dir(dir, sizeof(dir) - sizeof("/agent.sock"))) < 0)
+		if ((err = make_socket_dir(dir, sizeof(dir))) < 0)
 			goto done;
 		made_dir = 1;
-		snprintf(path, sizeof(path), "%s/agent.sock", dir);
+		if ((size_t)snprintf(path, sizeof(path), "%s/agent.sock", dir) >= sizeof(path)) {
+			err = fl_error_set(FL_EINVALID, "%s: directory name too long", dir);
+			goto done;
+		}
 	}
 	if ((err = catch_signals()) < 0 || (err = fl_agent_listen(&fd, path)) < 0)
 		goto done;
