@@ -2,6 +2,7 @@
  * crypto.c: the only module that includes OpenSSL. SHA-256 through EVP, constant-time
  * comparison, hex, base64, and Ed25519 keys: generation, signing, verification, and storage
  * as encrypted PKCS#8 PEM files that are checked for safe ownership and mode before use.
+ * A signer may instead delegate to a key held elsewhere (crypto_int.h; the signing agent).
  *
  * The SHA-256 implementation is fetched once per process (EVP_MD_fetch) so that hot loops
  * do not pay for an implicit fetch per digest. OpenSSL errors are translated into FL_ECRYPTO
@@ -21,7 +22,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
-#include "fundledger/crypto.h"
+#include "crypto_int.h"
 
 struct fl_hasher {
 	EVP_MD_CTX *ctx;
@@ -229,10 +230,28 @@ void fl_wipe(void *p, size_t n)
 
 /* ---- Ed25519 keys ---- */
 
+/* Either a key of our own (pkey) or a delegate (sign, release, ctx; pkey NULL). */
 struct fl_signer {
 	EVP_PKEY *pkey;
 	unsigned char pub[FL_ED25519_PUB_LEN];
+	fl_signer_sign_fn sign;
+	fl_signer_release_fn release;
+	void *ctx;
 };
+
+int fl_signer_delegate(fl_signer **out, const unsigned char pub[FL_ED25519_PUB_LEN],
+		       fl_signer_sign_fn sign, fl_signer_release_fn release, void *ctx)
+{
+	fl_signer *s = calloc(1, sizeof(*s));
+	if (!s)
+		return fl_error_set(FL_ENOMEM, "out of memory");
+	memcpy(s->pub, pub, FL_ED25519_PUB_LEN);
+	s->sign = sign;
+	s->release = release;
+	s->ctx = ctx;
+	*out = s;
+	return 0;
+}
 
 static int signer_wrap(fl_signer **out, EVP_PKEY *pkey)
 {
@@ -277,15 +296,20 @@ void fl_signer_free(fl_signer *s)
 	if (!s)
 		return;
 	EVP_PKEY_free(s->pkey);
+	if (s->release)
+		s->release(s->ctx);
 	free(s);
 }
 
 int fl_signer_sign(const fl_signer *s, unsigned char sig[FL_ED25519_SIG_LEN], const void *msg,
 		   size_t len)
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX *ctx;
 	size_t n = FL_ED25519_SIG_LEN;
 	int err = 0;
+	if (s->sign)
+		return s->sign(s->ctx, sig, msg, len);
+	ctx = EVP_MD_CTX_new();
 	if (!ctx || EVP_DigestSignInit(ctx, NULL, NULL, NULL, s->pkey) != 1 ||
 	    EVP_DigestSign(ctx, sig, &n, msg, len) != 1 || n != FL_ED25519_SIG_LEN)
 		err = crypto_error("Ed25519 signing");
@@ -317,6 +341,8 @@ int fl_signer_save(const fl_signer *s, const char *path, const char *pass, size_
 	BUF_MEM *pem = NULL;
 	int fd = -1, err = 0;
 
+	if (!s->pkey)
+		return fl_error_set(FL_EINVALID, "a key held by a signing agent cannot be saved");
 	if (passlen == 0)
 		return fl_error_set(FL_EINVALID, "an empty passphrase would leave the key unprotected");
 	if (passlen > INT32_MAX)

@@ -63,7 +63,10 @@ void fl_wipe(void *p, size_t n);
 /* PBKDF2 salt bytes (NIST SP 800-132 asks for at least 16). */
 #define FL_KEY_SALT_LEN 16
 
-/* A private signing key. Its secret stays inside OpenSSL and is freed with it. */
+/*
+ * A private signing key. Its secret stays inside OpenSSL and is freed with it. A signer from
+ * fl_signer_connect (agent.h) holds no secret: a signing agent signs for it.
+ */
 typedef struct fl_signer fl_signer;
 
 int fl_signer_generate(fl_signer **out) FL_WARN_UNUSED;

@@ -4,6 +4,7 @@
 #ifndef FUNDLEDGER_H
 #define FUNDLEDGER_H
 
+#include "agent.h"
 #include "buf.h"
 #include "config.h"
 #include "crypto.h"

@@ -30,7 +30,7 @@ typedef struct {
 	char today[FL_DATE_LEN + 1];
 	const char *key_path;        /* -k: the treasurer's private key for writes */
 	const char *passphrase_file; /* --passphrase-file */
-	fl_signer *signer;           /* loaded for CMD_WRITE commands */
+	fl_signer *signer;           /* loaded for CMD_WRITE commands, or the agent's */
 } cli_ctx;
 
 /* Longest passphrase read, including the terminating NUL. */
@@ -62,7 +62,13 @@ const cli_command *cli_find(const char *name);
 
 /* Loads the configuration if the command did not need it up front. 0 or an exit code. */
 int cli_need_config(cli_ctx *ctx);
-/* Loads the treasurer's key (-k) and makes it the ledger's signer. 0 or a negative code. */
+/* $FUNDLEDGER_AGENT when it is set and not empty, else NULL. */
+const char *cli_agent_socket(void);
+/*
+ * Makes the ledger's signer the agent at $FUNDLEDGER_AGENT when it is set (an unreachable
+ * agent is an error, never a reason to ask for a passphrase), else the treasurer's key (-k).
+ * 0 or a negative code.
+ */
 int cli_signing_key(cli_ctx *ctx);
 /* Opens the ledger if the command did not up front. 0 or an exit code. */
 int cli_open_ledger(cli_ctx *ctx, int readonly);
@@ -164,6 +170,7 @@ int cmd_unmatch(cli_ctx *ctx, int argc, char **argv);
 int cmd_upgrade(cli_ctx *ctx, int argc, char **argv);
 int cmd_backup(cli_ctx *ctx, int argc, char **argv);
 int cmd_help(cli_ctx *ctx, int argc, char **argv);
+int cmd_agent(cli_ctx *ctx, int argc, char **argv);
 int cmd_key(cli_ctx *ctx, int argc, char **argv);
 int cmd_checkpoint(cli_ctx *ctx, int argc, char **argv);
 int cmd_cosign(cli_ctx *ctx, int argc, char **argv);

@@ -7,7 +7,8 @@
  * installed default. The ledger is -d, else $FUNDLEDGER_LEDGER, else the configuration's
  * `ledger`. The recorder is -u, else $FUNDLEDGER_USER, else the configuration's
  * `recorded_by`, else the login name. $FUNDLEDGER_NOW (a UTC timestamp) fixes the clock,
- * for reproducible examples and tests.
+ * for reproducible examples and tests. Writes are signed by the agent at $FUNDLEDGER_AGENT when
+ * it is set (cmd_agent.c), else with the key file.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -97,6 +98,9 @@ const cli_command cli_commands[] = {
 	{"key", cmd_key, CMD_NO_LEDGER | CMD_NO_CONFIG, "everyone",
 	 "generate --name NAME [--role treasurer|auditor] [--out FILE]",
 	 "Create an Ed25519 key, encrypted with a passphrase; print its verifier key."},
+	{"agent", cmd_agent, CMD_NO_LEDGER, "treasurer", "[--socket PATH] [--lifetime SECONDS]",
+	 "Unlock the treasurer's key once and sign for the writing commands of the same user "
+	 "(FUNDLEDGER_AGENT), in the foreground, until stopped (docs/AGENT.md)."},
 	{"help", cmd_help, CMD_NO_LEDGER, "everyone", "[COMMAND] [--format text|csv|json]",
 	 "Show help."},
 	{NULL, NULL, 0, NULL, NULL, NULL},
@@ -180,15 +184,29 @@ int cli_need_config(cli_ctx *ctx)
 	return 0;
 }
 
+const char *cli_agent_socket(void)
+{
+	const char *env = getenv("FUNDLEDGER_AGENT");
+	return env && *env ? env : NULL;
+}
+
 int cli_signing_key(cli_ctx *ctx)
 {
+	const char *agent = cli_agent_socket();
 	int err;
 	if (ctx->signer)
 		return 0;
-	if ((err = cli_load_key(ctx, ctx->key_path, &ctx->signer)) < 0 ||
-	    (err = fl_ledger_set_signer(ctx->ledger, ctx->signer)) < 0)
+	if (agent) {
+		/* Never a silent fall back to the key file: a prompt would hang a script that
+		 * meant to use the agent. */
+		if ((err = fl_signer_connect(&ctx->signer, agent)) < 0)
+			return fl_error_set(err, "%s (FUNDLEDGER_AGENT); unset FUNDLEDGER_AGENT to "
+						 "use the key file",
+					    fl_error_last());
+	} else if ((err = cli_load_key(ctx, ctx->key_path, &ctx->signer)) < 0) {
 		return err;
-	return 0;
+	}
+	return fl_ledger_set_signer(ctx->ledger, ctx->signer);
 }
 
 int cli_open_ledger(cli_ctx *ctx, int readonly)
@@ -273,9 +291,10 @@ int main(int argc, char **argv)
 	    (rc = cli_open_ledger(&ctx, !(cmd->flags & (CMD_WRITE | CMD_RW)))) != 0)
 		goto done;
 	if (cmd->flags & CMD_WRITE) {
-		if (!ctx.key_path) {
+		if (!ctx.key_path && !cli_agent_socket()) {
 			rc = cli_usage_error("%s writes, and every write is signed: give the "
-					     "treasurer's key with -k KEYFILE or FUNDLEDGER_KEY",
+					     "treasurer's key with -k KEYFILE or FUNDLEDGER_KEY, or "
+					     "a signing agent with FUNDLEDGER_AGENT",
 					     cmd->name);
 			goto done;
 		}

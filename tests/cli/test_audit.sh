@@ -231,7 +231,7 @@ BEFORE=$(state)
 expect 2 "a write without -k or FUNDLEDGER_KEY is refused" env -u FUNDLEDGER_KEY \
 	"$FUNDLEDGER" rate --currency NOK --rate 10.5 --date 2026-01-01
 same "$(cat "$ERR")" "fundledger: rate writes, and every write is signed: give the treasurer's \
-key with -k KEYFILE or FUNDLEDGER_KEY" "no key: the message"
+key with -k KEYFILE or FUNDLEDGER_KEY, or a signing agent with FUNDLEDGER_AGENT" "no key: the message"
 same "$(state)" "$BEFORE" "no key: nothing written"
 FUNDLEDGER_PASSPHRASE=other "$FUNDLEDGER" key generate --name test.example/treasurer \
 	--out other.key >other.vkey 2>/dev/null

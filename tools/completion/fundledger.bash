@@ -78,7 +78,7 @@ _fundledger() {
 		mapfile -t COMPREPLY < <(compgen -W "$_fundledger_kinds" -- "$cur")
 		return
 		;;
-	--out | --narrative | --trusted | --entry | --key)
+	--out | --narrative | --trusted | --entry | --key | --socket)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
 		;;
