@@ -51,12 +51,14 @@ static int read_full(int fd, void *buf, size_t n, int64_t deadline, const char *
 		if (left <= 0)
 			return fl_error_set(FL_EIO, "%s: timed out", what);
 		pr = poll(&pfd, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+		if (pr < 0 && errno == EINTR)
+			continue; /* a signal: the deadline still bounds the wait */
 		if (pr < 0)
 			return fl_error_set(FL_EIO, "%s: %s", what, strerror(errno));
 		if (pr == 0)
 			continue; /* the deadline check above ends it */
 		r = recv(fd, p + got, n - got, 0);
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 			continue;
 		if (r < 0)
 			return fl_error_set(FL_EIO, "%s: %s", what, strerror(errno));

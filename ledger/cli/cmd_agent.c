@@ -92,8 +92,16 @@ static int catch_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	/* SIGINT and SIGHUP stay ignored when they are: a shell ignores SIGINT for a background
+	 * job of a command substitution (`eval "$(fundledger agent &)"`), and nohup ignores
+	 * SIGHUP; taking them over would let the next Ctrl-C at the prompt stop the agent. */
+	for (int i = 0; i < 2; i++) {
+		int sig = i ? SIGHUP : SIGINT;
+		struct sigaction old;
+		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sig, &sa, NULL);
+	}
 	/* A client that goes away before its reply must not end the agent. */
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
@@ -221,8 +229,13 @@ int cmd_agent(cli_ctx *ctx, int argc, char **argv)
 			break;
 		}
 		if (pr > 0 && (pfd[0].revents & POLLIN) && !stop_signal &&
-		    fl_agent_serve(fd, s) < 0)
+		    fl_agent_serve(fd, s) < 0) {
 			fprintf(stderr, "fundledger agent: %s\n", fl_error_last());
+			/* accept can keep failing (EMFILE, ENOBUFS) while the socket stays readable:
+			 * pause rather than spin. */
+			if (fl_error_code() == FL_EIO)
+				poll(NULL, 0, 100);
+		}
 	}
 	if (err == 0)
 		fprintf(stderr, "fundledger agent: stopped (%s)\n",

@@ -230,6 +230,45 @@ same "$(cat agent3.out)" "FUNDLEDGER_AGENT=$T/sock/short.sock; export FUNDLEDGER
 contains agent3.err "^fundledger agent: stopped \(lifetime ended\)$" "--lifetime 1: it says why it stopped"
 same "$([ -e sock/short.sock ] || echo gone)" gone "--lifetime 1: its socket is removed"
 
+# ---- SIGINT and SIGHUP: taken when they are not ignored, left alone when they are ----
+# A shell ignores SIGINT for a background job of a command substitution (the documented
+# `eval "$(fundledger agent &)"`), and nohup ignores SIGHUP: such an agent must survive them.
+sh -c 'trap "" INT HUP; exec "$0" agent --socket "$1" >agent4.out 2>agent4.err </dev/null' \
+	"$FUNDLEDGER" "$T/sock/ign.sock" &
+A4PID=$!
+PIDS="$PIDS $A4PID"
+wait_for agent4.out "^FUNDLEDGER_AGENT=" || not_ok "the agent with SIGINT and SIGHUP ignored listens (it did not)"
+kill -INT "$A4PID"
+kill -HUP "$A4PID"
+i=0
+while [ "$i" -lt 20 ] && kill -0 "$A4PID" 2>/dev/null &&
+	[ "$(sed 's/.*) //' "/proc/$A4PID/stat" 2>/dev/null | cut -c1)" != Z ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+same "$(sed 's/.*) //' "/proc/$A4PID/stat" 2>/dev/null | cut -c1 | tr -d 'Z' | grep -c .)" 1 \
+	"an agent started with SIGINT and SIGHUP ignored is still running 2 s after both"
+BEFORE=$(count)
+expect 0 "and it still signs" nokey env \
+	FUNDLEDGER_AGENT="$T/sock/ign.sock" "$FUNDLEDGER" rate --currency EUR --rate 0.96 --date 2026-01-20
+same "$(count)" $((BEFORE + 1)) "its write is recorded"
+kill -TERM "$A4PID"
+wait_exit "$A4PID" || not_ok "it still exits on SIGTERM (it did not)"
+# A background job of a script starts with SIGINT ignored, which sh cannot undo: python3 sets
+# it back to the default before starting the agent.
+python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$FUNDLEDGER" agent --socket "$T/sock/int.sock" \
+	>agent5.out 2>agent5.err </dev/null &
+A5PID=$!
+PIDS="$PIDS $A5PID"
+wait_for agent5.out "^FUNDLEDGER_AGENT=" || not_ok "the fifth agent listens (it did not)"
+kill -INT "$A5PID"
+wait_exit "$A5PID" || not_ok "an agent whose SIGINT is not ignored exits on it (it did not)"
+wait "$A5PID"
+same "$?" 0 "SIGINT, when not ignored, stops the agent cleanly (exit 0)"
+same "$([ -e sock/int.sock ] || echo gone)" gone "and removes its socket"
+
 # ---- rogue agents ----
 # rogue MODE: a fake agent at $T/sock/rogue.sock that reports the treasurer's public key.
 rogue() {
